@@ -1,0 +1,66 @@
+"""Fixtures that start real servers live here, once: moto's server for AWS and an HTTP receiver for Slack."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tools.moto_server import MotoServer, aws_environment
+from tools.slack_receiver import SlackReceiver
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What real AWS and Slack answer where moto differs; read-only, beside the project (CI has it at the same place).
+REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+REGION = "us-east-1"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    assert REFERENCE_DIR.is_dir(), f"the reference fixtures are missing: {REFERENCE_DIR}"
+    return REFERENCE_DIR
+
+
+@pytest.fixture(scope="session")
+def load_reference(reference_dir: Path):
+    def load(name: str):
+        return json.loads((reference_dir / name).read_text())
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """One moto server for the whole session, on a free 127.0.0.1 port."""
+    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
+    server = MotoServer(log_path=str(log_path))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A clean emulator and the standard AWS environment pointing at it; yields that environment."""
+    moto_server.reset()
+    env = aws_environment(moto_server.endpoint_url, REGION)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    yield env
+
+
+@pytest.fixture
+def boto_session(aws: dict[str, str]) -> boto3.session.Session:
+    """A boto3 session bound to the emulator (endpoint from AWS_ENDPOINT_URL)."""
+    return boto3.session.Session(region_name=REGION)
+
+
+@pytest.fixture
+def slack_receiver() -> Iterator[SlackReceiver]:
+    """A real HTTP server on 127.0.0.1 that records webhook posts and answers 200 ok unless scripted."""
+    with SlackReceiver() as receiver:
+        yield receiver
