@@ -1,0 +1,23 @@
+variable "region" {
+  description = "AWS region to deploy to; null uses the environment (AWS_REGION / AWS_DEFAULT_REGION / profile)."
+  type        = string
+  default     = null
+}
+
+variable "name" {
+  description = "Name of the example API and prefix of everything created."
+  type        = string
+  default     = "example-api"
+}
+
+variable "slack_webhook_url" {
+  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/services/...). Stored as an SSM SecureString; never printed."
+  type        = string
+  sensitive   = true
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = { Example = "complete" }
+}

@@ -1,0 +1,47 @@
+locals {
+  log_group_name = coalesce(var.log_group_name, "/aws/apigateway/${var.name}-accesslog")
+
+  # The access-log format. Every field is a JSON string except `status`, which is a JSON number: CloudWatch
+  # metric filters compare numbers only ({ $.status >= 400 } never matches "404"), and the error alarm and the
+  # notifier both rely on that. API Gateway always sets $context.status, so the line stays valid JSON.
+  string_fields = merge({
+    requestId               = "$context.requestId"
+    extendedRequestId       = "$context.extendedRequestId"
+    ip                      = "$context.identity.sourceIp"
+    caller                  = "$context.identity.caller"
+    user                    = "$context.identity.user"
+    requestTime             = "$context.requestTime"
+    httpMethod              = "$context.httpMethod"
+    resourcePath            = "$context.resourcePath"
+    path                    = "$context.path"
+    protocol                = "$context.protocol"
+    responseLength          = "$context.responseLength"
+    responseLatency         = "$context.responseLatency"
+    integrationStatus       = "$context.integrationStatus"
+    integrationErrorMessage = "$context.integrationErrorMessage"
+    errorMessage            = "$context.error.message"
+    xrayTraceId             = "$context.xrayTraceId"
+    apiId                   = "$context.apiId"
+    stage                   = "$context.stage"
+  }, var.additional_format_fields)
+
+  numeric_fields = {
+    status = "$context.status"
+  }
+
+  # Hand-built rather than jsonencode(): jsonencode would quote the numeric fields.
+  access_log_format = format("{%s}", join(",", concat(
+    [for field in sort(keys(local.string_fields)) : format("\"%s\":\"%s\"", field, local.string_fields[field])],
+    [for field in sort(keys(local.numeric_fields)) : format("\"%s\":%s", field, local.numeric_fields[field])],
+  )))
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  count = var.create ? 1 : 0
+
+  name              = local.log_group_name
+  retention_in_days = var.retention_in_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = merge(var.tags, var.log_group_tags)
+}

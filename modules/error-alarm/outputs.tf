@@ -1,0 +1,39 @@
+output "metric_filter_patterns" {
+  description = "Filter pattern of each enabled status class (4xx, 5xx)."
+  value       = { for class, filter in aws_cloudwatch_log_metric_filter.this : class => filter.pattern }
+}
+
+output "metric_names" {
+  description = "CloudWatch metric name of each enabled status class, in metric_namespace."
+  value       = { for class, filter in aws_cloudwatch_log_metric_filter.this : class => filter.metric_transformation[0].name }
+}
+
+output "metric_namespace" {
+  description = "CloudWatch namespace of the error-count metrics."
+  value       = var.metric_namespace
+}
+
+output "alarm_arns" {
+  description = "ARN of each enabled alarm, by status class (4xx, 5xx)."
+  value       = { for class, alarm in aws_cloudwatch_metric_alarm.this : class => alarm.arn }
+}
+
+output "alarm_names" {
+  description = "Name of each enabled alarm, by status class (4xx, 5xx)."
+  value       = { for class, alarm in aws_cloudwatch_metric_alarm.this : class => alarm.alarm_name }
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify (created or given)."
+  value       = local.sns_topic_arn
+}
+
+output "chatbot_configuration_arn" {
+  description = "ARN of the Chatbot Slack channel configuration, or null when Chatbot is off."
+  value       = one(aws_chatbot_slack_channel_configuration.this[*].chat_configuration_arn)
+}
+
+output "chatbot_role_arn" {
+  description = "ARN of the Chatbot channel role, or null when Chatbot is off."
+  value       = one(aws_iam_role.chatbot[*].arn)
+}

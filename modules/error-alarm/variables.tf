@@ -1,0 +1,264 @@
+variable "name" {
+  description = "Prefix for the metric filters, alarms, SNS topic and Chatbot configuration, usually the API's name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", var.name))
+    error_message = "name must be 1-64 letters, digits, '_' or '-', starting with a letter or digit (got \"${var.name}\")."
+  }
+}
+
+variable "log_group_name" {
+  description = "Name of the access-log group to watch. Its lines must be JSON with a numeric status field (the access-log-group module's format)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#-]{1,512}$", var.log_group_name))
+    error_message = "log_group_name must be 1-512 characters of letters, digits, '.', '_', '-', '/' or '#' (got \"${var.log_group_name}\")."
+  }
+}
+
+variable "error_status_threshold" {
+  description = "Lowest HTTP status that counts as an error. The same value drives the notifier, so both methods agree on what an error is. 4xx alarms count [max(threshold, 400), 499], 5xx alarms count [max(threshold, 500), 599]."
+  type        = number
+  default     = 400
+
+  validation {
+    condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= 400 && var.error_status_threshold <= 599
+    error_message = "error_status_threshold must be a whole HTTP status from 400 to 599 (got ${var.error_status_threshold})."
+  }
+}
+
+variable "enable_4xx_alarm" {
+  description = "Create the metric filter and alarm for client errors (4xx)."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = !var.enable_4xx_alarm || var.error_status_threshold < 500
+    error_message = "enable_4xx_alarm must be false when error_status_threshold is 500 or more: no 4xx status would count as an error."
+  }
+}
+
+variable "alarm_4xx_threshold" {
+  description = "Number of 4xx responses within alarm_period seconds that puts the 4xx alarm in ALARM."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_4xx_threshold >= 1
+    error_message = "alarm_4xx_threshold must be 1 or more responses (got ${var.alarm_4xx_threshold})."
+  }
+}
+
+variable "enable_5xx_alarm" {
+  description = "Create the metric filter and alarm for server errors (5xx)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_5xx_threshold" {
+  description = "Number of 5xx responses within alarm_period seconds that puts the 5xx alarm in ALARM."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_5xx_threshold >= 1
+    error_message = "alarm_5xx_threshold must be 1 or more responses (got ${var.alarm_5xx_threshold})."
+  }
+}
+
+variable "alarm_period" {
+  description = "Seconds over which the error count is summed: 10, 30 or a multiple of 60."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = contains([10, 30], var.alarm_period) || (var.alarm_period >= 60 && var.alarm_period % 60 == 0)
+    error_message = "alarm_period must be 10, 30 or a multiple of 60 seconds (got ${var.alarm_period})."
+  }
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Number of most recent periods the alarm looks at."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_evaluation_periods >= 1 && floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods
+    error_message = "alarm_evaluation_periods must be a whole number >= 1 (got ${var.alarm_evaluation_periods})."
+  }
+}
+
+variable "alarm_datapoints_to_alarm" {
+  description = "Of those periods, how many must breach for ALARM (\"M out of N\"). null means all of them."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.alarm_datapoints_to_alarm == null || try(var.alarm_datapoints_to_alarm >= 1 && var.alarm_datapoints_to_alarm <= var.alarm_evaluation_periods, false)
+    error_message = "alarm_datapoints_to_alarm must be null or from 1 to alarm_evaluation_periods."
+  }
+}
+
+variable "treat_missing_data" {
+  description = "How the alarm treats periods without data. A period without errors has no data (the filter emits nothing), so notBreaching lets the alarm return to OK."
+  type        = string
+  default     = "notBreaching"
+
+  validation {
+    condition     = contains(["notBreaching", "breaching", "ignore", "missing"], var.treat_missing_data)
+    error_message = "treat_missing_data must be one of notBreaching, breaching, ignore, missing (got \"${var.treat_missing_data}\")."
+  }
+}
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the error-count metrics."
+  type        = string
+  default     = "LogMetrics"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-][A-Za-z0-9 ._/#:-]{0,254}$", var.metric_namespace)) && !startswith(var.metric_namespace, "AWS/") && !startswith(var.metric_namespace, ":")
+    error_message = "metric_namespace must be 1-255 characters of letters, digits, spaces and ._/#:- , not start with ':' and not use the reserved AWS/ prefix (got \"${var.metric_namespace}\")."
+  }
+}
+
+variable "metric_name_prefix" {
+  description = "Prefix of the metric names; the metrics are <prefix>-4xx and <prefix>-5xx. Defaults to name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.metric_name_prefix == null || can(regex("^[A-Za-z0-9._/#:-]{1,250}$", var.metric_name_prefix))
+    error_message = "metric_name_prefix must be 1-250 characters of letters, digits and ._/#:- (got \"${coalesce(var.metric_name_prefix, "null")}\")."
+  }
+}
+
+variable "enable_ok_actions" {
+  description = "Also notify when an alarm returns to OK, so the channel sees that the errors stopped."
+  type        = bool
+  default     = true
+}
+
+variable "create_sns_topic" {
+  description = "Create the SNS topic the alarms publish to. Set false and give sns_topic_arn to use an existing topic (whose policy must let cloudwatch.amazonaws.com publish)."
+  type        = bool
+  default     = true
+}
+
+variable "sns_topic_name" {
+  description = "Name of the SNS topic to create. Defaults to <name>-api-errors."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sns_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,256}$", var.sns_topic_name))
+    error_message = "sns_topic_name must be 1-256 letters, digits, '_' or '-' (got \"${coalesce(var.sns_topic_name, "null")}\")."
+  }
+}
+
+variable "sns_topic_arn" {
+  description = "ARN of an existing SNS topic for the alarms, used when create_sns_topic is false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.sns_topic_arn))
+    error_message = "sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic> (got \"${coalesce(var.sns_topic_arn, "null")}\")."
+  }
+
+  validation {
+    condition     = var.create_sns_topic || var.sns_topic_arn != null
+    error_message = "sns_topic_arn is required when create_sns_topic is false."
+  }
+}
+
+variable "sns_kms_master_key_id" {
+  description = "KMS key (id, alias or ARN) to encrypt the created topic with. Its key policy must let cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*)."
+  type        = string
+  default     = null
+}
+
+variable "enable_chatbot" {
+  description = "Create an AWS Chatbot Slack channel configuration subscribed to the topic. The Slack workspace must have been authorised once in the Chatbot console."
+  type        = bool
+  default     = false
+}
+
+variable "chatbot_slack_team_id" {
+  description = "Slack workspace (team) id, as shown in the Chatbot console, like T07EA123LEP. Required when enable_chatbot is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.enable_chatbot || can(regex("^[0-9A-Z]{1,255}$", var.chatbot_slack_team_id))
+    error_message = "chatbot_slack_team_id must be the workspace id in capitals and digits, like T07EA123LEP, when enable_chatbot is true."
+  }
+}
+
+variable "chatbot_slack_channel_id" {
+  description = "Slack channel id (from the channel's link), like C07EZ1ABC23. Required when enable_chatbot is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.enable_chatbot || can(regex("^[A-Za-z0-9]{1,255}$", var.chatbot_slack_channel_id))
+    error_message = "chatbot_slack_channel_id must be a Slack channel id of letters and digits, like C07EZ1ABC23, when enable_chatbot is true."
+  }
+}
+
+variable "chatbot_guardrail_policy_arns" {
+  description = "IAM policies that cap what anyone in the channel can do through Chatbot. Defaults to the AWS managed CloudWatchReadOnlyAccess. AdministratorAccess is refused."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.chatbot_guardrail_policy_arns == null || alltrue([for arn in coalesce(var.chatbot_guardrail_policy_arns, []) : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", arn))])
+    error_message = "chatbot_guardrail_policy_arns must be IAM policy ARNs like arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess."
+  }
+
+  validation {
+    condition     = var.chatbot_guardrail_policy_arns == null || !anytrue([for arn in coalesce(var.chatbot_guardrail_policy_arns, []) : endswith(arn, "/AdministratorAccess")])
+    error_message = "chatbot_guardrail_policy_arns must not contain AdministratorAccess: anyone in the Slack channel could then administer the account. Use a read-only policy."
+  }
+
+  validation {
+    condition     = var.chatbot_guardrail_policy_arns == null || length(coalesce(var.chatbot_guardrail_policy_arns, [])) > 0
+    error_message = "chatbot_guardrail_policy_arns must be null (the read-only default) or name at least one policy: an empty list removes the guardrail."
+  }
+}
+
+variable "chatbot_logging_level" {
+  description = "Logging level of the Chatbot configuration: ERROR, INFO or NONE."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["ERROR", "INFO", "NONE"], var.chatbot_logging_level)
+    error_message = "chatbot_logging_level must be one of ERROR, INFO, NONE (got \"${var.chatbot_logging_level}\")."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every taggable resource this module creates."
+  type        = map(string)
+  default     = {}
+}
+
+variable "alarm_tags" {
+  description = "Extra tags for the alarms."
+  type        = map(string)
+  default     = {}
+}
+
+variable "sns_topic_tags" {
+  description = "Extra tags for the SNS topic."
+  type        = map(string)
+  default     = {}
+}
+
+variable "chatbot_tags" {
+  description = "Extra tags for the Chatbot configuration and its IAM role."
+  type        = map(string)
+  default     = {}
+}

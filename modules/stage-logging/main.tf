@@ -1,0 +1,35 @@
+locals {
+  # The name API Gateway itself writes execution logs to; it cannot be changed.
+  execution_log_group_name = "API-Gateway-Execution-Logs_${var.rest_api_id}/${var.stage_name}"
+}
+
+resource "aws_cloudwatch_log_group" "execution" {
+  count = var.create_execution_log_group ? 1 : 0
+
+  name              = local.execution_log_group_name
+  retention_in_days = var.execution_log_retention_in_days
+  kms_key_id        = var.execution_log_kms_key_arn
+
+  tags = merge(var.tags, var.execution_log_group_tags)
+}
+
+# Needs the account-level CloudWatch role first: API Gateway answers "CloudWatch Logs role ARN must be set in
+# account settings to enable logging" otherwise. Give this module depends_on on whatever manages that setting
+# (the root module does).
+resource "aws_api_gateway_method_settings" "this" {
+  rest_api_id = var.rest_api_id
+  stage_name  = var.stage_name
+  method_path = var.method_path
+
+  settings {
+    logging_level      = var.logging_level
+    data_trace_enabled = var.data_trace_enabled
+    metrics_enabled    = var.metrics_enabled
+    # -1 is API Gateway's "not set": the stage inherits the account's throttling.
+    throttling_burst_limit = coalesce(var.throttling_burst_limit, -1)
+    throttling_rate_limit  = coalesce(var.throttling_rate_limit, -1)
+  }
+
+  # Create the log group (with its retention) before API Gateway starts writing and creates it without one.
+  depends_on = [aws_cloudwatch_log_group.execution]
+}

@@ -1,0 +1,14 @@
+output "execution_log_group_name" {
+  description = "Name of the execution log group API Gateway writes to (whether or not this module created it)."
+  value       = local.execution_log_group_name
+}
+
+output "execution_log_group_arn" {
+  description = "ARN of the execution log group, or null when this module did not create it."
+  value       = one(aws_cloudwatch_log_group.execution[*].arn)
+}
+
+output "method_settings_id" {
+  description = "ID of the method settings (<rest_api_id>-<stage_name>-<method_path>)."
+  value       = aws_api_gateway_method_settings.this.id
+}

@@ -1,0 +1,45 @@
+output "cloudwatch_role_arn" {
+  description = "ARN of the role in the API Gateway account setting, or null when manage_account_setting is false."
+  value       = one(module.apigateway_account[*].account_cloudwatch_role_arn)
+}
+
+output "access_log_group_name" {
+  description = "Name of the access-log group (created or given)."
+  value       = module.access_log_group.log_group_name
+}
+
+output "access_log_destination_arn" {
+  description = "Destination for the stage's access_log_settings.destination_arn. Known only once the account setting exists, so a stage that uses it is created after it (API Gateway refuses access logging before)."
+  value       = module.access_log_group.log_group_arn
+  depends_on  = [module.apigateway_account]
+}
+
+output "access_log_format" {
+  description = "JSON access-log format for the stage's access_log_settings.format (status is a JSON number)."
+  value       = module.access_log_group.access_log_format
+}
+
+output "execution_log_group_name" {
+  description = "Name of the stage's execution log group, or null when execution logging is not managed here."
+  value       = one(module.stage_logging[*].execution_log_group_name)
+}
+
+output "metric_filter_patterns" {
+  description = "Filter pattern of each enabled alarm class (4xx, 5xx)."
+  value       = coalesce(one(module.error_alarm[*].metric_filter_patterns), {})
+}
+
+output "alarm_arns" {
+  description = "ARN of each enabled alarm, by class (4xx, 5xx)."
+  value       = coalesce(one(module.error_alarm[*].alarm_arns), {})
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify, or null when the alarm is off."
+  value       = one(module.error_alarm[*].sns_topic_arn)
+}
+
+output "chatbot_configuration_arn" {
+  description = "ARN of the Chatbot Slack channel configuration, or null."
+  value       = one(module.error_alarm[*].chatbot_configuration_arn)
+}

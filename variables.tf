@@ -1,0 +1,280 @@
+################################################################################
+# The API stage
+################################################################################
+
+variable "name" {
+  description = "Name of the API, used as the prefix of everything created (log group, alarms, topic, notifier)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
+    error_message = "name must be 1-40 letters, digits, '_' or '-', starting with a letter or digit (got \"${var.name}\")."
+  }
+}
+
+variable "rest_api_id" {
+  description = "ID of the REST API (the 10-character id, not the name). Required when enable_execution_logging is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.rest_api_id == null ? !var.enable_execution_logging : can(regex("^[a-z0-9]{10}$", var.rest_api_id))
+    error_message = "rest_api_id must be the 10-character lower-case id of a REST API, like a1b2c3d4e5 (got \"${coalesce(var.rest_api_id, "null")}\"); it may be null only when enable_execution_logging is false."
+  }
+}
+
+variable "stage_name" {
+  description = "Name of the API stage to log. The stage itself is yours: point its access_log_settings at the outputs access_log_destination_arn and access_log_format. Required when enable_execution_logging is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.stage_name == null ? !var.enable_execution_logging : can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, '_' or '-' (got \"${coalesce(var.stage_name, "null")}\"); it may be null only when enable_execution_logging is false."
+  }
+}
+
+variable "error_status_threshold" {
+  description = "Lowest HTTP status that counts as an error, for both the alarm (method 1) and the notifier (method 2)."
+  type        = number
+  default     = 400
+
+  validation {
+    condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= 400 && var.error_status_threshold <= 599
+    error_message = "error_status_threshold must be a whole HTTP status from 400 to 599 (got ${var.error_status_threshold})."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every taggable resource created."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# API Gateway account setting (CloudWatch role)
+################################################################################
+
+variable "manage_account_setting" {
+  description = "Create the API Gateway CloudWatch role and own the region-wide account setting that uses it. Exactly one configuration per account and region should; set false in every other one (for example all but one instance of a for_each)."
+  type        = bool
+  default     = true
+}
+
+variable "cloudwatch_role_arn" {
+  description = "ARN of an existing role for the account setting instead of creating one (used when manage_account_setting is true)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudwatch_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.cloudwatch_role_arn))
+    error_message = "cloudwatch_role_arn must be an IAM role ARN like arn:aws:iam::123456789012:role/service-role/apigateway-cloudwatch (got \"${coalesce(var.cloudwatch_role_arn, "null")}\")."
+  }
+}
+
+################################################################################
+# Stage execution logging
+################################################################################
+
+variable "enable_execution_logging" {
+  description = "Manage the stage's method settings (execution logging, data trace, detailed metrics)."
+  type        = bool
+  default     = true
+}
+
+variable "logging_level" {
+  description = "Execution logging level: OFF, ERROR or INFO."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.logging_level)
+    error_message = "logging_level must be one of OFF, ERROR, INFO (got \"${var.logging_level}\")."
+  }
+}
+
+variable "data_trace_enabled" {
+  description = "Log full requests and responses in the execution log. WARNING: writes sensitive data to CloudWatch Logs, and each event is truncated at 1 KiB. Keep off in production."
+  type        = bool
+  default     = false
+}
+
+variable "metrics_enabled" {
+  description = "Publish detailed per-method CloudWatch metrics."
+  type        = bool
+  default     = true
+}
+
+variable "throttling_burst_limit" {
+  description = "Stage throttling burst limit; null leaves throttling alone."
+  type        = number
+  default     = null
+}
+
+variable "throttling_rate_limit" {
+  description = "Stage throttling rate limit (requests per second); null leaves throttling alone."
+  type        = number
+  default     = null
+}
+
+variable "create_execution_log_group" {
+  description = "Pre-create API-Gateway-Execution-Logs_<rest_api_id>/<stage_name> with execution_log_retention_in_days, so the log does not live forever."
+  type        = bool
+  default     = true
+}
+
+variable "execution_log_retention_in_days" {
+  description = "Days to keep execution-log events. 0 keeps them forever."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.execution_log_retention_in_days)
+    error_message = "execution_log_retention_in_days must be one of 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got ${var.execution_log_retention_in_days})."
+  }
+}
+
+################################################################################
+# Access logs
+################################################################################
+
+variable "create_access_log_group" {
+  description = "Create the access-log group. Set false and give access_log_group_name to watch an existing one."
+  type        = bool
+  default     = true
+}
+
+variable "access_log_group_name" {
+  description = "Name of the access-log group: the one to create (default /aws/apigateway/<name>-accesslog) or, with create_access_log_group = false, the existing one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_log_group_name == null || can(regex("^[A-Za-z0-9._/#-]{1,512}$", var.access_log_group_name))
+    error_message = "access_log_group_name must be 1-512 characters of letters, digits, '.', '_', '-', '/' or '#' (got \"${coalesce(var.access_log_group_name, "null")}\")."
+  }
+
+  validation {
+    condition     = var.create_access_log_group || var.access_log_group_name != null
+    error_message = "access_log_group_name is required when create_access_log_group is false."
+  }
+}
+
+variable "access_log_retention_in_days" {
+  description = "Days to keep access-log events. 0 keeps them forever."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_in_days)
+    error_message = "access_log_retention_in_days must be one of 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got ${var.access_log_retention_in_days})."
+  }
+}
+
+variable "access_log_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the access-log group with."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.access_log_kms_key_arn))
+    error_message = "access_log_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got \"${coalesce(var.access_log_kms_key_arn, "null")}\")."
+  }
+}
+
+################################################################################
+# Method 1: metric filter -> alarm -> SNS -> (Chatbot)
+################################################################################
+
+variable "enable_alarm" {
+  description = "Create the error metric filters, alarms and SNS topic (method 1)."
+  type        = bool
+  default     = true
+}
+
+variable "enable_4xx_alarm" {
+  description = "Alarm on client errors (4xx)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_4xx_threshold" {
+  description = "4xx responses per alarm_period that raise the 4xx alarm."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_4xx_threshold >= 1
+    error_message = "alarm_4xx_threshold must be 1 or more responses (got ${var.alarm_4xx_threshold})."
+  }
+}
+
+variable "enable_5xx_alarm" {
+  description = "Alarm on server errors (5xx)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_5xx_threshold" {
+  description = "5xx responses per alarm_period that raise the 5xx alarm."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_5xx_threshold >= 1
+    error_message = "alarm_5xx_threshold must be 1 or more responses (got ${var.alarm_5xx_threshold})."
+  }
+}
+
+variable "alarm_period" {
+  description = "Seconds over which errors are summed: 10, 30 or a multiple of 60."
+  type        = number
+  default     = 60
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Periods the alarms evaluate."
+  type        = number
+  default     = 1
+}
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the error-count metrics."
+  type        = string
+  default     = "LogMetrics"
+}
+
+variable "sns_topic_arn" {
+  description = "Existing SNS topic for the alarms; null creates <name>-api-errors."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.sns_topic_arn))
+    error_message = "sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic> (got \"${coalesce(var.sns_topic_arn, "null")}\")."
+  }
+}
+
+variable "enable_chatbot" {
+  description = "Subscribe an AWS Chatbot Slack channel to the alarm topic."
+  type        = bool
+  default     = false
+}
+
+variable "chatbot_slack_team_id" {
+  description = "Slack workspace id for Chatbot (enable_chatbot)."
+  type        = string
+  default     = null
+}
+
+variable "chatbot_slack_channel_id" {
+  description = "Slack channel id for Chatbot (enable_chatbot)."
+  type        = string
+  default     = null
+}
+
+variable "chatbot_guardrail_policy_arns" {
+  description = "Guardrail policies for the Chatbot channel; null means CloudWatchReadOnlyAccess."
+  type        = list(string)
+  default     = null
+}
