@@ -67,5 +67,22 @@ module "error_alarm" {
   tags = var.tags
 }
 
-# Method 2 (the scheduled notifier) plugs in here: module "notifier" watching module.access_log_group.log_group_name with
-# var.error_status_threshold, the same definition of an error as the alarm above.
+module "notifier" {
+  source = "./modules/notifier"
+  count  = var.enable_notifier ? 1 : 0
+
+  name            = var.name
+  log_group_names = [module.access_log_group.log_group_name]
+  # The same definition of an error as the alarm above.
+  error_status_threshold = var.error_status_threshold
+
+  slack_webhook_url      = var.slack_webhook_url
+  webhook_parameter_name = var.webhook_parameter_name
+  schedule_expression    = var.notifier_schedule_expression
+  ingestion_lag_seconds  = var.notifier_ingestion_lag_seconds
+  sample_count           = var.notifier_sample_count
+  message_title          = coalesce(var.notifier_message_title, "${var.name}: API Gateway errors")
+  log_level              = var.notifier_log_level
+
+  tags = var.tags
+}

@@ -26,12 +26,12 @@ output "execution_log_group_name" {
 
 output "metric_filter_patterns" {
   description = "Filter pattern of each enabled alarm class (4xx, 5xx)."
-  value       = coalesce(one(module.error_alarm[*].metric_filter_patterns), {})
+  value       = var.enable_alarm ? one(module.error_alarm[*].metric_filter_patterns) : tomap({})
 }
 
 output "alarm_arns" {
   description = "ARN of each enabled alarm, by class (4xx, 5xx)."
-  value       = coalesce(one(module.error_alarm[*].alarm_arns), {})
+  value       = var.enable_alarm ? one(module.error_alarm[*].alarm_arns) : tomap({})
 }
 
 output "sns_topic_arn" {
@@ -42,4 +42,24 @@ output "sns_topic_arn" {
 output "chatbot_configuration_arn" {
   description = "ARN of the Chatbot Slack channel configuration, or null."
   value       = one(module.error_alarm[*].chatbot_configuration_arn)
+}
+
+output "notifier_function_name" {
+  description = "Name of the notifier function, or null when the notifier is off."
+  value       = one(module.notifier[*].function_name)
+}
+
+output "notifier_function_arn" {
+  description = "ARN of the notifier function, or null."
+  value       = one(module.notifier[*].function_arn)
+}
+
+output "notifier_rule_name" {
+  description = "Name of the EventBridge rule that runs the notifier, or null."
+  value       = one(module.notifier[*].rule_name)
+}
+
+output "webhook_parameter_name" {
+  description = "SSM parameter holding the Slack webhook URL (never the URL itself), or null."
+  value       = one(module.notifier[*].webhook_parameter_name)
 }

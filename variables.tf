@@ -109,12 +109,22 @@ variable "throttling_burst_limit" {
   description = "Stage throttling burst limit; null leaves throttling alone."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.throttling_burst_limit == null || try(var.throttling_burst_limit >= 0 && floor(var.throttling_burst_limit) == var.throttling_burst_limit, false)
+    error_message = "throttling_burst_limit must be null or a whole number >= 0 (got ${coalesce(var.throttling_burst_limit, -1)})."
+  }
 }
 
 variable "throttling_rate_limit" {
   description = "Stage throttling rate limit (requests per second); null leaves throttling alone."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.throttling_rate_limit == null || try(var.throttling_rate_limit >= 0, false)
+    error_message = "throttling_rate_limit must be null or a number >= 0 (got ${coalesce(var.throttling_rate_limit, -1)})."
+  }
 }
 
 variable "create_execution_log_group" {
@@ -196,6 +206,11 @@ variable "enable_4xx_alarm" {
   description = "Alarm on client errors (4xx)."
   type        = bool
   default     = true
+
+  validation {
+    condition     = !var.enable_alarm || !var.enable_4xx_alarm || var.error_status_threshold < 500
+    error_message = "enable_4xx_alarm must be false when error_status_threshold is 500 or more: no 4xx status would count as an error."
+  }
 }
 
 variable "alarm_4xx_threshold" {
@@ -230,18 +245,33 @@ variable "alarm_period" {
   description = "Seconds over which errors are summed: 10, 30 or a multiple of 60."
   type        = number
   default     = 60
+
+  validation {
+    condition     = contains([10, 30], var.alarm_period) || (var.alarm_period >= 60 && var.alarm_period % 60 == 0)
+    error_message = "alarm_period must be 10, 30 or a multiple of 60 seconds (got ${var.alarm_period})."
+  }
 }
 
 variable "alarm_evaluation_periods" {
   description = "Periods the alarms evaluate."
   type        = number
   default     = 1
+
+  validation {
+    condition     = var.alarm_evaluation_periods >= 1 && floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods
+    error_message = "alarm_evaluation_periods must be a whole number >= 1 (got ${var.alarm_evaluation_periods})."
+  }
 }
 
 variable "metric_namespace" {
   description = "CloudWatch namespace of the error-count metrics."
   type        = string
   default     = "LogMetrics"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-][A-Za-z0-9 ._/#:-]{0,254}$", var.metric_namespace)) && !startswith(var.metric_namespace, "AWS/") && !startswith(var.metric_namespace, ":")
+    error_message = "metric_namespace must be 1-255 characters of letters, digits, spaces and ._/#:- , not start with ':' and not use the reserved AWS/ prefix (got \"${var.metric_namespace}\")."
+  }
 }
 
 variable "sns_topic_arn" {
@@ -265,16 +295,124 @@ variable "chatbot_slack_team_id" {
   description = "Slack workspace id for Chatbot (enable_chatbot)."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.enable_chatbot || can(regex("^[0-9A-Z]{1,255}$", var.chatbot_slack_team_id))
+    error_message = "chatbot_slack_team_id must be the workspace id in capitals and digits, like T07EA123LEP, when enable_chatbot is true."
+  }
 }
 
 variable "chatbot_slack_channel_id" {
   description = "Slack channel id for Chatbot (enable_chatbot)."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.enable_chatbot || can(regex("^[A-Za-z0-9]{1,255}$", var.chatbot_slack_channel_id))
+    error_message = "chatbot_slack_channel_id must be a Slack channel id of letters and digits, like C07EZ1ABC23, when enable_chatbot is true."
+  }
 }
 
 variable "chatbot_guardrail_policy_arns" {
   description = "Guardrail policies for the Chatbot channel; null means CloudWatchReadOnlyAccess."
   type        = list(string)
   default     = null
+
+  validation {
+    condition     = var.chatbot_guardrail_policy_arns == null || !anytrue([for arn in coalesce(var.chatbot_guardrail_policy_arns, []) : endswith(arn, "/AdministratorAccess")])
+    error_message = "chatbot_guardrail_policy_arns must not contain AdministratorAccess: anyone in the Slack channel could then administer the account. Use a read-only policy."
+  }
+}
+
+################################################################################
+# Method 2: the scheduled notifier (Logs Insights digest -> Slack webhook)
+################################################################################
+
+variable "enable_notifier" {
+  description = "Create the scheduled notifier Lambda (method 2). Needs slack_webhook_url or webhook_parameter_name."
+  type        = bool
+  default     = false
+}
+
+variable "slack_webhook_url" {
+  description = "Slack incoming webhook for the notifier, stored as an SSM SecureString (and in Terraform state). To keep it out of state, create the parameter yourself and give webhook_parameter_name."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.slack_webhook_url == null || can(regex("^(https://[^/\\s]+/\\S+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?/\\S*)$", var.slack_webhook_url))
+    error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1] for local tests). The value is not shown because it is secret."
+  }
+
+  validation {
+    condition     = !var.enable_notifier || ((var.slack_webhook_url == null) != (var.webhook_parameter_name == null))
+    error_message = "With enable_notifier, give exactly one of slack_webhook_url and webhook_parameter_name."
+  }
+}
+
+variable "webhook_parameter_name" {
+  description = "Existing SSM SecureString parameter holding the webhook URL, instead of slack_webhook_url."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.webhook_parameter_name == null || try(length(var.webhook_parameter_name) <= 1011 && can(regex("^/?[A-Za-z0-9_.\\-/]+$", var.webhook_parameter_name)), false)
+    error_message = "webhook_parameter_name must be an SSM parameter name of letters, digits and _.-/ (got \"${coalesce(var.webhook_parameter_name, "null")}\")."
+  }
+}
+
+variable "notifier_schedule_expression" {
+  description = "How often the notifier runs: a rate() expression."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition     = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.notifier_schedule_expression))
+    error_message = "notifier_schedule_expression must be a rate expression like rate(5 minutes), rate(1 hour) or rate(2 days) (singular unit for 1), got \"${var.notifier_schedule_expression}\"."
+  }
+}
+
+variable "notifier_ingestion_lag_seconds" {
+  description = "How far behind the scheduled time each notifier window ends, to let log ingestion catch up."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.notifier_ingestion_lag_seconds >= 0 && var.notifier_ingestion_lag_seconds <= 900 && floor(var.notifier_ingestion_lag_seconds) == var.notifier_ingestion_lag_seconds
+    error_message = "notifier_ingestion_lag_seconds must be a whole number of seconds from 0 to 900 (got ${var.notifier_ingestion_lag_seconds})."
+  }
+}
+
+variable "notifier_sample_count" {
+  description = "Access-log lines quoted in each Slack digest."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.notifier_sample_count >= 0 && var.notifier_sample_count <= 20 && floor(var.notifier_sample_count) == var.notifier_sample_count
+    error_message = "notifier_sample_count must be a whole number from 0 to 20 (got ${var.notifier_sample_count})."
+  }
+}
+
+variable "notifier_message_title" {
+  description = "Title of the Slack digest; defaults to \"<name>: API Gateway errors\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notifier_message_title == null || try(length(var.notifier_message_title) >= 1 && length(var.notifier_message_title) <= 150, false)
+    error_message = "notifier_message_title must be 1-150 characters (Slack's header limit)."
+  }
+}
+
+variable "notifier_log_level" {
+  description = "Level of the notifier's own logs: DEBUG, INFO, WARN or ERROR."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.notifier_log_level)
+    error_message = "notifier_log_level must be one of DEBUG, INFO, WARN, ERROR (got \"${var.notifier_log_level}\")."
+  }
 }

@@ -11,6 +11,7 @@ import pytest
 
 from tools.moto_server import MotoServer, aws_environment
 from tools.slack_receiver import SlackReceiver
+from tools.tfcli import terraform_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What real AWS and Slack answer where moto differs; read-only, beside the project (CI has it at the same place).
@@ -64,3 +65,21 @@ def slack_receiver() -> Iterator[SlackReceiver]:
     """A real HTTP server on 127.0.0.1 that records webhook posts and answers 200 ok unless scripted."""
     with SlackReceiver() as receiver:
         yield receiver
+
+
+@pytest.fixture(scope="session")
+def terraform_env() -> dict[str, str]:
+    """Environment for terraform: the project's own CLI config (provider mirror when the machine has one)."""
+    return terraform_environment()
+
+
+@pytest.fixture(scope="module")
+def module_aws(moto_server: MotoServer) -> Iterator[dict[str, str]]:
+    """Like `aws`, for a whole test module that shares one deployment: reset once, environment set throughout."""
+    moto_server.reset()
+    env = aws_environment(moto_server.endpoint_url, REGION)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.delenv("AWS_PROFILE", raising=False)
+        yield env

@@ -147,7 +147,7 @@ resource "aws_api_gateway_stage" "this" {
 }
 
 ################################################################################
-# Logging and error reporting for the stage: everything on except Chatbot
+# Logging and error reporting for the stage: everything on except Chatbot (it needs a real Slack workspace)
 ################################################################################
 
 module "api_logging" {
@@ -164,6 +164,8 @@ module "api_logging" {
   create_access_log_group  = true
   enable_alarm             = true
   enable_chatbot           = false
+  enable_notifier          = true
+  slack_webhook_url        = var.slack_webhook_url
 
   tags = var.tags
 }

@@ -32,3 +32,18 @@ output "sns_topic_arn" {
   description = "Topic the alarms notify."
   value       = module.api_logging.sns_topic_arn
 }
+
+output "notifier_function_name" {
+  description = "The scheduled notifier (method 2)."
+  value       = module.api_logging.notifier_function_name
+}
+
+output "notifier_rule_name" {
+  description = "The EventBridge rule that runs the notifier."
+  value       = module.api_logging.notifier_rule_name
+}
+
+output "webhook_parameter_name" {
+  description = "SSM parameter holding the webhook URL (the URL itself is never output)."
+  value       = module.api_logging.webhook_parameter_name
+}

@@ -1,0 +1,159 @@
+mock_provider "aws" {}
+
+variables {
+  name = "orders-api"
+}
+
+run "defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].name == "/aws/apigateway/orders-api-accesslog"
+    error_message = "The default log group name must be /aws/apigateway/<name>-accesslog."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].retention_in_days == 90
+    error_message = "The default retention must be 90 days."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == null
+    error_message = "No KMS key unless one is given."
+  }
+}
+
+run "format_is_json_with_a_numeric_status" {
+  command = plan
+
+  # Stand in for the values API Gateway substitutes: a number for status, strings for the rest.
+  assert {
+    condition     = jsondecode(replace(output.access_log_format, "$context.status", "503")).status == 503
+    error_message = "status must be emitted as a JSON number, so { $.status >= 400 } matches."
+  }
+
+  assert {
+    condition = alltrue([
+      for field in ["requestId", "extendedRequestId", "ip", "caller", "user", "requestTime", "httpMethod", "resourcePath", "path", "status", "protocol", "responseLength", "responseLatency", "integrationStatus", "integrationErrorMessage", "xrayTraceId", "apiId", "stage"] :
+      contains(keys(jsondecode(replace(output.access_log_format, "$context.status", "200"))), field)
+    ])
+    error_message = "The access-log format lacks one of the required fields."
+  }
+
+  assert {
+    condition     = jsondecode(replace(output.access_log_format, "$context.status", "200")).requestId == "$context.requestId"
+    error_message = "requestId must be a quoted $context.requestId."
+  }
+}
+
+run "custom_name_retention_key_and_extra_fields" {
+  command = plan
+
+  variables {
+    log_group_name           = "/custom/access"
+    retention_in_days        = 14
+    kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    additional_format_fields = { userAgent = "$context.identity.userAgent" }
+    tags                     = { team = "payments" }
+    log_group_tags           = { purpose = "access-log" }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].name == "/custom/access" && aws_cloudwatch_log_group.this[0].retention_in_days == 14
+    error_message = "log_group_name and retention_in_days must be used."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "kms_key_arn must encrypt the log group."
+  }
+
+  assert {
+    condition     = jsondecode(replace(output.access_log_format, "$context.status", "200")).userAgent == "$context.identity.userAgent"
+    error_message = "additional_format_fields must be added to the format."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].tags == tomap({ team = "payments", purpose = "access-log" })
+    error_message = "tags and log_group_tags must be merged."
+  }
+}
+
+run "existing_group_creates_nothing" {
+  command = plan
+
+  variables {
+    create         = false
+    log_group_name = "/existing/access"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.this) == 0
+    error_message = "create = false must not create a log group."
+  }
+
+  assert {
+    condition     = output.log_group_name == "/existing/access" && output.log_group_arn == null
+    error_message = "With create = false the outputs name the existing group and have no ARN."
+  }
+}
+
+run "rejects_retention_7000" {
+  command = plan
+
+  variables {
+    retention_in_days = 7000
+  }
+
+  expect_failures = [var.retention_in_days]
+}
+
+run "rejects_bad_name" {
+  command = plan
+
+  variables {
+    name = "orders api!"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_bad_log_group_name" {
+  command = plan
+
+  variables {
+    log_group_name = "has spaces"
+  }
+
+  expect_failures = [var.log_group_name]
+}
+
+run "rejects_existing_group_without_name" {
+  command = plan
+
+  variables {
+    create = false
+  }
+
+  expect_failures = [var.log_group_name]
+}
+
+run "rejects_kms_key_that_is_not_an_arn" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/my-key"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_bad_extra_field" {
+  command = plan
+
+  variables {
+    additional_format_fields = { "user agent" = "$context.identity.userAgent" }
+  }
+
+  expect_failures = [var.additional_format_fields]
+}

@@ -1,0 +1,156 @@
+"""examples/complete applied to moto's server: every resource checked with boto3, a clean second plan, destroy.
+
+moto stores metric filters and alarms but never evaluates them, and cannot run Lambda code; those parts are
+covered at plan time (terraform test) and by running the notifier's handler in-process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
+from tools.slack_receiver import SlackReceiver
+
+pytestmark = pytest.mark.integration
+
+NAME = "example-api"
+MANAGED_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+
+
+@pytest.fixture(scope="module")
+def slack() -> Iterator[SlackReceiver]:
+    with SlackReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def complete(
+    module_aws: dict[str, str], terraform_env: dict[str, str], slack: SlackReceiver, tmp_path_factory
+) -> Iterator[Deployment]:
+    with deployed_example(
+        "complete",
+        tmp_path_factory.mktemp("complete"),
+        {**module_aws, **terraform_env},
+        secret_variables={"slack_webhook_url": slack.webhook_url},
+    ) as deployment:
+        yield deployment
+
+
+def _stage(complete: Deployment) -> dict:
+    return complete.client("apigateway").get_stage(
+        restApiId=complete.outputs["rest_api_id"], stageName=complete.outputs["stage_name"]
+    )
+
+
+def test_cloudwatch_role_trusts_api_gateway_and_has_the_managed_policy(complete: Deployment) -> None:
+    iam = complete.client("iam")
+    role = iam.get_role(RoleName=f"{NAME}-apigateway-cloudwatch")["Role"]
+    assert role["Path"] == "/service-role/"
+    trust = role["AssumeRolePolicyDocument"]
+    if isinstance(trust, str):
+        trust = json.loads(trust)
+    principals = [statement["Principal"]["Service"] for statement in trust["Statement"]]
+    assert principals == ["apigateway.amazonaws.com"]
+    attached = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+    assert [policy["PolicyArn"] for policy in attached] == [MANAGED_POLICY_ARN]
+
+
+def test_account_setting_points_at_the_role(complete: Deployment) -> None:
+    role_arn = complete.client("iam").get_role(RoleName=f"{NAME}-apigateway-cloudwatch")["Role"]["Arn"]
+    assert complete.client("apigateway").get_account()["cloudwatchRoleArn"] == role_arn
+
+
+def test_log_groups_have_their_retention(complete: Deployment) -> None:
+    logs = complete.client("logs")
+    retention = {
+        group["logGroupName"]: group.get("retentionInDays") for group in logs.describe_log_groups()["logGroups"]
+    }
+    assert retention[complete.outputs["access_log_group_name"]] == 90
+    assert retention[complete.outputs["execution_log_group_name"]] == 30
+    assert complete.outputs["execution_log_group_name"] == (
+        f"API-Gateway-Execution-Logs_{complete.outputs['rest_api_id']}/{complete.outputs['stage_name']}"
+    )
+
+
+def test_metric_filters_count_4xx_and_5xx_from_the_access_log(complete: Deployment) -> None:
+    filters = complete.client("logs").describe_metric_filters(logGroupName=complete.outputs["access_log_group_name"])
+    by_name = {metric_filter["filterName"]: metric_filter for metric_filter in filters["metricFilters"]}
+    assert by_name[f"{NAME}-4xx"]["filterPattern"] == "{ $.status >= 400 && $.status <= 499 }"
+    assert by_name[f"{NAME}-5xx"]["filterPattern"] == "{ $.status >= 500 }"
+    transformation = by_name[f"{NAME}-5xx"]["metricTransformations"][0]
+    assert (transformation["metricNamespace"], transformation["metricName"], transformation["metricValue"]) == (
+        "LogMetrics",
+        f"{NAME}-5xx",
+        "1",
+    )
+
+
+def test_alarms_have_thresholds_and_both_action_lists(complete: Deployment) -> None:
+    alarms = complete.client("cloudwatch").describe_alarms(AlarmNamePrefix=NAME)["MetricAlarms"]
+    topic = complete.outputs["sns_topic_arn"]
+    assert sorted(alarm["AlarmName"] for alarm in alarms) == [f"{NAME}-4xx", f"{NAME}-5xx"]
+    for alarm in alarms:
+        assert alarm["Namespace"] == "LogMetrics"
+        assert alarm["MetricName"] == alarm["AlarmName"]
+        assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"], alarm["Threshold"]) == (
+            "Sum",
+            60,
+            1,
+            1.0,
+        )
+        assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert alarm["TreatMissingData"] == "notBreaching"
+        assert alarm["AlarmActions"] == [topic]
+        assert alarm["OKActions"] == [topic]
+    assert sorted(complete.outputs["alarm_arns"].values()) == sorted(alarm["AlarmArn"] for alarm in alarms)
+
+
+def test_topic_policy_lets_only_these_alarms_publish(complete: Deployment) -> None:
+    topic = complete.outputs["sns_topic_arn"]
+    policy = json.loads(complete.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    publish = statements["CloudWatchAlarmsPublish"]
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert publish["Action"] in ("SNS:Publish", ["SNS:Publish"])
+    assert publish["Resource"] == topic
+    source_arns = publish["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert sorted([source_arns] if isinstance(source_arns, str) else source_arns) == sorted(
+        complete.outputs["alarm_arns"].values()
+    )
+    assert "AccountOwnerManagesTopic" in statements
+
+
+def test_stage_has_execution_logging_settings(complete: Deployment) -> None:
+    settings = _stage(complete)["methodSettings"]["*/*"]
+    assert settings["loggingLevel"] == "INFO"
+    assert settings["dataTraceEnabled"] is False
+    assert settings["metricsEnabled"] is True
+
+
+def test_stage_sends_json_access_logs_to_the_log_group_and_traces(complete: Deployment) -> None:
+    stage = _stage(complete)
+    group = complete.client("logs").describe_log_groups(logGroupNamePrefix=complete.outputs["access_log_group_name"])
+    group_arn = group["logGroups"][0]["arn"].removesuffix(":*")
+    assert stage["accessLogSettings"]["destinationArn"] == group_arn
+    access_format = stage["accessLogSettings"]["format"]
+    # A line as API Gateway would write it: substitute numbers for $context.status, strings elsewhere.
+    line = json.loads(access_format.replace("$context.status", "502"))
+    assert line["status"] == 502
+    assert line["requestId"] == "$context.requestId"
+    assert stage["tracingEnabled"] is True
+
+
+def test_second_plan_shows_no_changes(complete: Deployment) -> None:
+    exit_code, output = complete.plan_exit_code()
+    assert exit_code == PLAN_NO_CHANGES, output
+
+
+def test_destroy_removes_what_was_created(complete: Deployment) -> None:
+    complete.destroy()
+    assert complete.client("cloudwatch").describe_alarms(AlarmNamePrefix=NAME)["MetricAlarms"] == []
+    assert complete.client("apigateway").get_rest_apis()["items"] == []
+    names = [group["logGroupName"] for group in complete.client("logs").describe_log_groups()["logGroups"]]
+    assert complete.outputs["access_log_group_name"] not in names

@@ -1,0 +1,119 @@
+"""Inputs/outputs tables in each module's README, generated from variables.tf and outputs.tf.
+
+terraform-docs cannot be installed here, so this does its job for the root module and every module under
+modules/: the tables go between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``.
+
+    python -m tools.docs          # rewrite the tables
+    python -m tools.docs --check  # exit 1 if a README's tables differ from the code
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2 import SerializationOptions
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
+REGENERATE_COMMAND = "make docs"
+_OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=False)
+
+
+def module_dirs() -> list[Path]:
+    """The root module and every module under modules/."""
+    return [REPO_ROOT, *sorted(path for path in (REPO_ROOT / "modules").iterdir() if (path / "variables.tf").is_file())]
+
+
+def _blocks(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    if not path.is_file():
+        return []
+    with path.open() as handle:
+        parsed = hcl2.load(handle, serialization_options=_OPTIONS)
+    return [(name, body) for block in parsed.get(kind, []) for name, body in block.items()]
+
+
+def _expression(value: Any) -> str:
+    """HCL-ish text of a parsed value: interpolations unwrapped, literals as Terraform writes them."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\$\{(.*)\}", value, flags=re.DOTALL)
+        return match.group(1) if match else json.dumps(value)
+    if isinstance(value, dict):
+        value = {key: item for key, item in value.items() if not key.startswith("__")}
+    return json.dumps(value).replace(": ", " = ") if value not in (None, True, False) else json.dumps(value)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _prose(text: str) -> str:
+    """A description for a table cell: angle brackets shown, not taken for HTML (``<name>`` would vanish)."""
+    return _cell(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def render_tables(module_dir: Path) -> str:
+    """The Markdown inputs and outputs tables of one module."""
+    lines = ["## Inputs", "", "| Name | Description | Type | Default | Required |", "|---|---|---|---|:---:|"]
+    for name, body in sorted(_blocks(module_dir / "variables.tf", "variable")):
+        required = "default" not in body
+        default = "n/a" if required else f"`{_cell(_expression(body['default']))}`"
+        description = body.get("description", "")
+        if body.get("sensitive"):
+            description += " (sensitive)"
+        kind = _cell(re.sub(r"^\$\{(.*)\}$", r"\1", body.get("type", "any"), flags=re.DOTALL))
+        lines.append(f"| `{name}` | {_prose(description)} | `{kind}` | {default} | {'yes' if required else 'no'} |")
+    lines += ["", "## Outputs", "", "| Name | Description |", "|---|---|"]
+    for name, body in sorted(_blocks(module_dir / "outputs.tf", "output")):
+        description = body.get("description", "") + (" (sensitive)" if body.get("sensitive") else "")
+        lines.append(f"| `{name}` | {_prose(description)} |")
+    return "\n".join(lines)
+
+
+def updated_readme(readme_text: str, tables: str) -> str:
+    """The README with the text between the markers replaced by ``tables``."""
+    if BEGIN not in readme_text or END not in readme_text:
+        raise ValueError(f"the README has no {BEGIN} ... {END} markers")
+    head, rest = readme_text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{tables}\n{END}{tail}"
+
+
+def stale_readmes() -> list[str]:
+    stale = []
+    for module_dir in module_dirs():
+        readme = module_dir / "README.md"
+        text = readme.read_text() if readme.is_file() else ""
+        try:
+            if updated_readme(text, render_tables(module_dir)) != text:
+                stale.append(readme.relative_to(REPO_ROOT).as_posix())
+        except ValueError:
+            stale.append(f"{readme.relative_to(REPO_ROOT).as_posix()} (no {BEGIN} markers)")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="fail if a README's tables differ from the code")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_readmes()
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run `{REGENERATE_COMMAND}`", file=sys.stderr)
+            return 1
+        print("every README's tables match the code")
+        return 0
+    for module_dir in module_dirs():
+        readme = module_dir / "README.md"
+        readme.write_text(updated_readme(readme.read_text(), render_tables(module_dir)))
+        print(f"updated {readme.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
