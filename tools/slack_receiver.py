@@ -106,6 +106,8 @@ class SlackReceiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw_body = self.rfile.read(length)
                 answer = receiver._answer_for_next_post()
+                # Recorded before answering: once the poster has its answer, the post is visible to the test.
+                receiver._record(ReceivedPost(self.path, dict(self.headers.items()), raw_body, answer.status))
                 body = answer.body.encode()
                 self.send_response(answer.status)
                 self.send_header("Content-Type", "text/plain")
@@ -114,7 +116,6 @@ class SlackReceiver:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
-                receiver._record(ReceivedPost(self.path, dict(self.headers.items()), raw_body, answer.status))
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output clean; the posts are recorded instead

@@ -1,0 +1,58 @@
+"""The README's first command, end to end: `python -m tools.demo` (what `make demo` runs after bootstrapping)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path, load_reference) -> None:
+    report_path = tmp_path / "demo.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.demo", "--report", str(report_path), "--no-color"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    report = json.loads(report_path.read_text())
+
+    # Every step ran, in order, with its progress line.
+    for number in range(1, 7):
+        assert f"[{number}/6]" in result.stdout
+    assert "Demo finished" in result.stdout
+
+    # The notifier counted exactly the errors and broken lines the demo wrote, and Slack got the digest.
+    traffic, summary = report["traffic"], report["summary"]
+    assert traffic["errors"] > 0 and traffic["unparsed"] == 2
+    assert (summary["matched"], summary["reported"], summary["unparsed"]) == (traffic["errors"], traffic["errors"], 2)
+    assert summary["complete"] is True and summary["messages_sent"] == len(report["messages"]) >= 1
+    first = report["messages"][0]
+    assert f"{traffic['errors']} error responses" in first["text"]
+    by_status_block = next(block["text"]["text"] for block in first["blocks"] if "By status" in block["text"]["text"])
+    for status, count in traffic["errors_by_status"].items():
+        assert f"`{status}`  {count}" in by_status_block
+    # ...and the terminal shows that message.
+    assert "Slack message 1 of" in result.stdout and "By status" in result.stdout
+
+    # Method 1 and the schedule were shown; the emulator's limits were said plainly.
+    assert sorted(report["resources"]["metric_filters"]) == [
+        "{ $.status >= 400 && $.status <= 499 }",
+        "{ $.status >= 500 }",
+    ]
+    assert report["resources"]["rule_schedule"] == "rate(5 minutes)"
+    assert "does not evaluate them" in result.stdout
+
+    # Cleaned up, and the webhook URL (the receiver's, standing in for a secret) was never printed.
+    assert report["destroyed"] is True
+    assert "/services/T00000000" not in result.stdout + result.stderr
