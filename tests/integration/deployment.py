@@ -21,6 +21,7 @@ class Deployment:
     runner: TerraformRunner
     outputs: dict[str, Any]
     session: boto3.session.Session
+    apply_output: str = ""
     destroyed: bool = field(default=False)
 
     def client(self, service: str) -> Any:
@@ -52,8 +53,8 @@ def deployed_example(
         secret_variables=secret_variables or {},
     )
     runner.init()
-    runner.apply()
-    deployment = Deployment(runner, runner.outputs(), boto3.session.Session())
+    apply_output = runner.apply()
+    deployment = Deployment(runner, runner.outputs(), boto3.session.Session(), apply_output)
     try:
         yield deployment
     finally:

@@ -6,17 +6,20 @@ covered at plan time (terraform test) and by running the notifier's handler in-p
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
+from tests.integration.deployment import PLAN_NO_CHANGES, REPO_ROOT, Deployment, deployed_example
 from tools.slack_receiver import SlackReceiver
 
 pytestmark = pytest.mark.integration
 
 NAME = "example-api"
+NOTIFIER_ZIP = REPO_ROOT / "source_code" / "dist" / "notifier.zip"
 MANAGED_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 
@@ -143,6 +146,77 @@ def test_stage_sends_json_access_logs_to_the_log_group_and_traces(complete: Depl
     assert stage["tracingEnabled"] is True
 
 
+def test_notifier_function_runs_the_committed_package_with_settings_but_no_secret(complete: Deployment) -> None:
+    function = complete.client("lambda").get_function(FunctionName=complete.outputs["notifier_function_name"])
+    configuration = function["Configuration"]
+    assert (configuration["Runtime"], configuration["MemorySize"], configuration["Timeout"]) == ("python3.12", 128, 300)
+    assert configuration["Handler"] == "accesslog_notifier.handler.lambda_handler"
+    assert configuration["CodeSha256"] == base64.b64encode(hashlib.sha256(NOTIFIER_ZIP.read_bytes()).digest()).decode()
+    assert configuration["LoggingConfig"]["LogFormat"] == "JSON"
+    assert configuration["LoggingConfig"]["LogGroup"] == f"/aws/lambda/{NAME}-accesslog-notifier"
+    environment = configuration["Environment"]["Variables"]
+    assert json.loads(environment["LOG_GROUP_NAMES"]) == [complete.outputs["access_log_group_name"]]
+    assert environment["WEBHOOK_PARAMETER_NAME"] == complete.outputs["webhook_parameter_name"]
+    assert (environment["ERROR_STATUS_THRESHOLD"], environment["SCHEDULE_INTERVAL_SECONDS"]) == ("400", "300")
+    assert "Concurrency" not in function  # nothing reserved by default
+    retention = complete.client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{NAME}-accesslog-notifier")
+    assert retention["logGroups"][0]["retentionInDays"] == 30
+
+
+def test_webhook_is_a_secure_string_named_in_outputs_but_never_shown(
+    complete: Deployment, slack: SlackReceiver
+) -> None:
+    parameter = complete.client("ssm").get_parameter(
+        Name=complete.outputs["webhook_parameter_name"], WithDecryption=True
+    )
+    assert parameter["Parameter"]["Type"] == "SecureString"
+    assert parameter["Parameter"]["Value"] == slack.webhook_url
+    shown = complete.apply_output + json.dumps(complete.outputs) + complete.plan_exit_code()[1]
+    assert slack.webhook_url not in shown and "/services/T00000000" not in shown
+
+
+def test_notifier_role_may_only_query_the_access_log_and_read_its_parameter(complete: Deployment) -> None:
+    iam = complete.client("iam")
+    role_name = f"{NAME}-accesslog-notifier"
+    assert iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"] == []
+    [policy_name] = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(document)
+    statements = {statement["Sid"]: statement for statement in document["Statement"]}
+
+    def as_list(value: str | list[str]) -> list[str]:
+        return [value] if isinstance(value, str) else sorted(value)
+
+    group_arn = f"arn:aws:logs:us-east-1:123456789012:log-group:{complete.outputs['access_log_group_name']}"
+    assert as_list(statements["QueryWatchedLogGroups"]["Action"]) == ["logs:StartQuery"]
+    assert as_list(statements["QueryWatchedLogGroups"]["Resource"]) == [group_arn, f"{group_arn}:*"]
+    assert as_list(statements["ReadAndStopOwnQueries"]["Action"]) == ["logs:GetQueryResults", "logs:StopQuery"]
+    assert as_list(statements["ReadWebhookParameter"]["Action"]) == ["ssm:GetParameter"]
+    parameter_arn = complete.client("ssm").get_parameter(Name=complete.outputs["webhook_parameter_name"])["Parameter"]
+    assert as_list(statements["ReadWebhookParameter"]["Resource"]) == [parameter_arn["ARN"]]
+    assert as_list(statements["WriteOwnLogs"]["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    every_action = {action for statement in statements.values() for action in as_list(statement["Action"])}
+    assert not any(action.endswith("*") for action in every_action)
+
+
+def test_schedule_invokes_the_function_with_permission_from_that_rule_only(complete: Deployment) -> None:
+    events = complete.client("events")
+    rule = events.describe_rule(Name=complete.outputs["notifier_rule_name"])
+    assert rule["ScheduleExpression"] == "rate(5 minutes)" and rule["State"] == "ENABLED"
+    function_arn = complete.client("lambda").get_function(FunctionName=complete.outputs["notifier_function_name"])[
+        "Configuration"
+    ]["FunctionArn"]
+    assert [target["Arn"] for target in events.list_targets_by_rule(Rule=rule["Name"])["Targets"]] == [function_arn]
+    policy = json.loads(
+        complete.client("lambda").get_policy(FunctionName=complete.outputs["notifier_function_name"])["Policy"]
+    )
+    [statement] = policy["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Action"] == "lambda:InvokeFunction"
+    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+
+
 def test_second_plan_shows_no_changes(complete: Deployment) -> None:
     exit_code, output = complete.plan_exit_code()
     assert exit_code == PLAN_NO_CHANGES, output
@@ -152,5 +226,10 @@ def test_destroy_removes_what_was_created(complete: Deployment) -> None:
     complete.destroy()
     assert complete.client("cloudwatch").describe_alarms(AlarmNamePrefix=NAME)["MetricAlarms"] == []
     assert complete.client("apigateway").get_rest_apis()["items"] == []
-    names = [group["logGroupName"] for group in complete.client("logs").describe_log_groups()["logGroups"]]
-    assert complete.outputs["access_log_group_name"] not in names
+    assert complete.client("logs").describe_log_groups()["logGroups"] == []
+    assert complete.client("lambda").list_functions()["Functions"] == []
+    assert complete.client("events").list_rules()["Rules"] == []
+    assert complete.client("ssm").describe_parameters()["Parameters"] == []
+    assert complete.client("iam").list_roles()["Roles"] == []
+    # Provider 5.x leaves the region-wide account setting in place on destroy (6.x resets it): see the README.
+    assert complete.client("apigateway").get_account()["cloudwatchRoleArn"].endswith(f"/{NAME}-apigateway-cloudwatch")
