@@ -121,7 +121,10 @@ class SlackReceiver:
                 pass  # keep test output clean; the posts are recorded instead
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-receiver", daemon=True)
+        # A short poll interval so stop() returns at once instead of after serve_forever's default half second.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-receiver", daemon=True
+        )
         self._thread.start()
         return self
 
