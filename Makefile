@@ -17,4 +17,4 @@ fmt:  ## Format Terraform and Python
 	terraform fmt -recursive . && ./scripts/bootstrap && .venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
 bench:  ## The notifier storm benchmark (prints figures)
-	./scripts/bootstrap && .venv/bin/python -m bench.storm
+	./scripts/bootstrap && .venv/bin/python bench/storm.py

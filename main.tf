@@ -4,8 +4,8 @@ module "apigateway_account" {
   source = "./modules/apigateway-account"
   count  = var.manage_account_setting ? 1 : 0
 
+  # The role is per region, not per API: its default name is apigateway-cloudwatch-<region>.
   existing_role_arn = var.cloudwatch_role_arn
-  role_name         = "${var.name}-apigateway-cloudwatch"
 
   tags = var.tags
 }
@@ -76,13 +76,18 @@ module "notifier" {
   # The same definition of an error as the alarm above.
   error_status_threshold = var.error_status_threshold
 
-  slack_webhook_url      = var.slack_webhook_url
-  webhook_parameter_name = var.webhook_parameter_name
-  schedule_expression    = var.notifier_schedule_expression
-  ingestion_lag_seconds  = var.notifier_ingestion_lag_seconds
-  sample_count           = var.notifier_sample_count
-  message_title          = coalesce(var.notifier_message_title, "${var.name}: API Gateway errors")
-  log_level              = var.notifier_log_level
+  slack_webhook_url             = var.slack_webhook_url
+  webhook_parameter_name        = var.webhook_parameter_name
+  webhook_parameter_kms_key_arn = var.webhook_parameter_kms_key_arn
+  schedule_expression           = var.notifier_schedule_expression
+  ingestion_lag_seconds         = var.notifier_ingestion_lag_seconds
+  sample_count                  = var.notifier_sample_count
+  message_title                 = coalesce(var.notifier_message_title, "${var.name}: API Gateway errors")
+  log_level                     = var.notifier_log_level
+
+  # A broken notifier is an alert too: its failures go to the alarm topic when there is one.
+  enable_failure_alarm        = var.enable_alarm
+  failure_alarm_sns_topic_arn = one(module.error_alarm[*].sns_topic_arn)
 
   tags = var.tags
 }

@@ -9,7 +9,7 @@ output "access_log_group_name" {
 }
 
 output "access_log_destination_arn" {
-  description = "Destination for the stage's access_log_settings.destination_arn. Known only once the account setting exists, so a stage that uses it is created after it (API Gateway refuses access logging before)."
+  description = "Destination for the stage's access_log_settings.destination_arn (null when create_access_log_group is false: use your group's ARN). Known only once the account setting exists, so a stage that uses it is created after it (API Gateway refuses access logging before)."
   value       = module.access_log_group.log_group_arn
   depends_on  = [module.apigateway_account]
 }
@@ -62,4 +62,9 @@ output "notifier_rule_name" {
 output "webhook_parameter_name" {
   description = "SSM parameter holding the Slack webhook URL (never the URL itself), or null."
   value       = one(module.notifier[*].webhook_parameter_name)
+}
+
+output "notifier_failure_alarm_arn" {
+  description = "ARN of the alarm on the notifier's own errors, or null."
+  value       = one(module.notifier[*].failure_alarm_arn)
 }

@@ -5,6 +5,7 @@
 variable "name" {
   description = "Name of the API, used as the prefix of everything created (log group, alarms, topic, notifier)."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
@@ -37,6 +38,7 @@ variable "stage_name" {
 variable "error_status_threshold" {
   description = "Lowest HTTP status that counts as an error, for both the alarm (method 1) and the notifier (method 2)."
   type        = number
+  nullable    = false
   default     = 400
 
   validation {
@@ -48,6 +50,7 @@ variable "error_status_threshold" {
 variable "tags" {
   description = "Tags for every taggable resource created."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
@@ -58,6 +61,7 @@ variable "tags" {
 variable "manage_account_setting" {
   description = "Create the API Gateway CloudWatch role and own the region-wide account setting that uses it. Exactly one configuration per account and region should; set false in every other one (for example all but one instance of a for_each)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -79,12 +83,14 @@ variable "cloudwatch_role_arn" {
 variable "enable_execution_logging" {
   description = "Manage the stage's method settings (execution logging, data trace, detailed metrics)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "logging_level" {
   description = "Execution logging level: OFF, ERROR or INFO."
   type        = string
+  nullable    = false
   default     = "INFO"
 
   validation {
@@ -96,17 +102,19 @@ variable "logging_level" {
 variable "data_trace_enabled" {
   description = "Log full requests and responses in the execution log. WARNING: writes sensitive data to CloudWatch Logs, and each event is truncated at 1 KiB. Keep off in production."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "metrics_enabled" {
   description = "Publish detailed per-method CloudWatch metrics."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "throttling_burst_limit" {
-  description = "Stage throttling burst limit; null leaves throttling alone."
+  description = "Stage throttling burst limit; null sets none at the stage (the account's limits apply). The module owns the stage's */* method settings: any stage-level throttling set elsewhere on */* is replaced."
   type        = number
   default     = null
 
@@ -117,7 +125,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Stage throttling rate limit (requests per second); null leaves throttling alone."
+  description = "Stage throttling rate limit (requests per second); null sets none at the stage (the account's limits apply)."
   type        = number
   default     = null
 
@@ -130,12 +138,14 @@ variable "throttling_rate_limit" {
 variable "create_execution_log_group" {
   description = "Pre-create API-Gateway-Execution-Logs_<rest_api_id>/<stage_name> with execution_log_retention_in_days, so the log does not live forever."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "execution_log_retention_in_days" {
   description = "Days to keep execution-log events. 0 keeps them forever."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -151,6 +161,7 @@ variable "execution_log_retention_in_days" {
 variable "create_access_log_group" {
   description = "Create the access-log group. Set false and give access_log_group_name to watch an existing one."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -173,6 +184,7 @@ variable "access_log_group_name" {
 variable "access_log_retention_in_days" {
   description = "Days to keep access-log events. 0 keeps them forever."
   type        = number
+  nullable    = false
   default     = 90
 
   validation {
@@ -199,12 +211,14 @@ variable "access_log_kms_key_arn" {
 variable "enable_alarm" {
   description = "Create the error metric filters, alarms and SNS topic (method 1)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "enable_4xx_alarm" {
   description = "Alarm on client errors (4xx)."
   type        = bool
+  nullable    = false
   default     = true
 
   validation {
@@ -216,6 +230,7 @@ variable "enable_4xx_alarm" {
 variable "alarm_4xx_threshold" {
   description = "4xx responses per alarm_period that raise the 4xx alarm."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -227,12 +242,14 @@ variable "alarm_4xx_threshold" {
 variable "enable_5xx_alarm" {
   description = "Alarm on server errors (5xx)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "alarm_5xx_threshold" {
   description = "5xx responses per alarm_period that raise the 5xx alarm."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -242,19 +259,21 @@ variable "alarm_5xx_threshold" {
 }
 
 variable "alarm_period" {
-  description = "Seconds over which errors are summed: 10, 30 or a multiple of 60."
+  description = "Seconds over which errors are summed: a multiple of 60."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
-    condition     = contains([10, 30], var.alarm_period) || (var.alarm_period >= 60 && var.alarm_period % 60 == 0)
-    error_message = "alarm_period must be 10, 30 or a multiple of 60 seconds (got ${var.alarm_period})."
+    condition     = var.alarm_period >= 60 && var.alarm_period % 60 == 0
+    error_message = "alarm_period must be a multiple of 60 seconds: metric filters publish one-minute data (got ${var.alarm_period})."
   }
 }
 
 variable "alarm_evaluation_periods" {
   description = "Periods the alarms evaluate."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -266,6 +285,7 @@ variable "alarm_evaluation_periods" {
 variable "metric_namespace" {
   description = "CloudWatch namespace of the error-count metrics."
   type        = string
+  nullable    = false
   default     = "LogMetrics"
 
   validation {
@@ -288,7 +308,13 @@ variable "sns_topic_arn" {
 variable "enable_chatbot" {
   description = "Subscribe an AWS Chatbot Slack channel to the alarm topic."
   type        = bool
+  nullable    = false
   default     = false
+
+  validation {
+    condition     = !var.enable_chatbot || var.enable_alarm
+    error_message = "enable_chatbot needs enable_alarm: Chatbot posts what the alarms publish."
+  }
 }
 
 variable "chatbot_slack_team_id" {
@@ -331,24 +357,15 @@ variable "chatbot_guardrail_policy_arns" {
 variable "enable_notifier" {
   description = "Create the scheduled notifier Lambda (method 2). Needs slack_webhook_url or webhook_parameter_name."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook for the notifier, stored as an SSM SecureString (and in Terraform state). To keep it out of state, create the parameter yourself and give webhook_parameter_name."
+  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/...), stored as an SSM SecureString (and in Terraform state). To keep it out of state, create the parameter yourself and give webhook_parameter_name. With enable_notifier, exactly one of the two is required; the notifier module checks both with preconditions, which, unlike validations, never print the value."
   type        = string
   default     = null
   sensitive   = true
-
-  validation {
-    condition     = var.slack_webhook_url == null || can(regex("^(https://[^/\\s]+/\\S+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?/\\S*)$", var.slack_webhook_url))
-    error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1] for local tests). The value is not shown because it is secret."
-  }
-
-  validation {
-    condition     = !var.enable_notifier || ((var.slack_webhook_url == null) != (var.webhook_parameter_name == null))
-    error_message = "With enable_notifier, give exactly one of slack_webhook_url and webhook_parameter_name."
-  }
 }
 
 variable "webhook_parameter_name" {
@@ -362,20 +379,36 @@ variable "webhook_parameter_name" {
   }
 }
 
+variable "webhook_parameter_kms_key_arn" {
+  description = "Customer managed KMS key of an existing webhook parameter (webhook_parameter_name), so the notifier may decrypt it; null for the AWS managed aws/ssm key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.webhook_parameter_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.webhook_parameter_kms_key_arn))
+    error_message = "webhook_parameter_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got \"${coalesce(var.webhook_parameter_kms_key_arn, "null")}\")."
+  }
+}
+
 variable "notifier_schedule_expression" {
   description = "How often the notifier runs: a rate() expression."
   type        = string
+  nullable    = false
   default     = "rate(5 minutes)"
 
   validation {
-    condition     = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.notifier_schedule_expression))
-    error_message = "notifier_schedule_expression must be a rate expression like rate(5 minutes), rate(1 hour) or rate(2 days) (singular unit for 1), got \"${var.notifier_schedule_expression}\"."
+    condition = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours))\\)$", var.notifier_schedule_expression)) && try(
+      tonumber(regex("[0-9]+", var.notifier_schedule_expression)) * (strcontains(var.notifier_schedule_expression, "hour") ? 3600 : strcontains(var.notifier_schedule_expression, "day") ? 86400 : 60) <= 86400,
+      false
+    )
+    error_message = "notifier_schedule_expression must be a rate expression of at most a day, like rate(5 minutes), rate(1 hour) or rate(1 day) (singular unit for 1), got \"${var.notifier_schedule_expression}\"."
   }
 }
 
 variable "notifier_ingestion_lag_seconds" {
   description = "How far behind the scheduled time each notifier window ends, to let log ingestion catch up."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
@@ -387,6 +420,7 @@ variable "notifier_ingestion_lag_seconds" {
 variable "notifier_sample_count" {
   description = "Access-log lines quoted in each Slack digest."
   type        = number
+  nullable    = false
   default     = 5
 
   validation {
@@ -409,6 +443,7 @@ variable "notifier_message_title" {
 variable "notifier_log_level" {
   description = "Level of the notifier's own logs: DEBUG, INFO, WARN or ERROR."
   type        = string
+  nullable    = false
   default     = "INFO"
 
   validation {

@@ -348,12 +348,10 @@ def step_show_method_one(state: DemoState) -> str:
             f"    filter {metric_filter['filterName']}: {metric_filter['filterPattern']} -> "
             f"{transformation['metricNamespace']}/{transformation['metricName']} += {transformation['metricValue']}"
         )
-    alarms = cloudwatch.describe_alarms(AlarmNamePrefix=state.outputs["notifier_function_name"].split("-accesslog")[0])
-    for alarm in alarms["MetricAlarms"]:
-        print(
-            f"    alarm  {alarm['AlarmName']}: {alarm['Statistic']} >= {alarm['Threshold']:g} in {alarm['Period']} s, "
-            f"missing data {alarm['TreatMissingData']}; ALARM -> {alarm['AlarmActions']}, OK -> {alarm['OKActions']}"
-        )
+    every_alarm = cloudwatch.describe_alarms()["MetricAlarms"]
+    error_alarms = [alarm for alarm in every_alarm if alarm["Namespace"] == "LogMetrics"]
+    for alarm in error_alarms:
+        print(f"    alarm  {_describe_alarm(alarm)}")
     topic = state.outputs["sns_topic_arn"]
     policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
     publishers = [s["Principal"] for s in policy["Statement"] if s.get("Sid") == "CloudWatchAlarmsPublish"]
@@ -366,15 +364,26 @@ def step_show_method_one(state: DemoState) -> str:
     for statement in permission["Statement"]:
         source = statement.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
         print(f"    permission {statement['Sid']}: {statement['Principal']} may invoke, from {source}")
+    for alarm in every_alarm:
+        if alarm["Namespace"] == "AWS/Lambda":
+            print(f"    alarm  {_describe_alarm(alarm)} (the notifier's own failures)")
     print(
         "  Note: the emulator stores metric filters and alarms but does not evaluate them. On AWS, the "
         f"{state.traffic.errors_by_status.get(502, 0) if state.traffic else 0} 502s above would put the 5xx alarm "
         "in ALARM and notify the topic (and Chatbot)."
     )
     state.resources["metric_filters"] = [f["filterPattern"] for f in filters]
-    state.resources["alarms"] = [alarm["AlarmName"] for alarm in alarms["MetricAlarms"]]
+    state.resources["alarms"] = sorted(alarm["AlarmName"] for alarm in every_alarm)
     state.resources["rule_schedule"] = rule["ScheduleExpression"]
-    return f"{len(filters)} metric filters, {len(alarms['MetricAlarms'])} alarms, rule {rule['ScheduleExpression']}"
+    return f"{len(filters)} metric filters, {len(every_alarm)} alarms, rule {rule['ScheduleExpression']}"
+
+
+def _describe_alarm(alarm: dict[str, Any]) -> str:
+    topics = sorted({arn.rsplit(":", 1)[-1] for arn in alarm["AlarmActions"] + alarm["OKActions"]})
+    return (
+        f"{alarm['AlarmName']}: {alarm['MetricName']} {alarm['Statistic']} >= {alarm['Threshold']:g} in "
+        f"{alarm['Period']} s, missing data {alarm['TreatMissingData']}; ALARM and OK -> topic {', '.join(topics)}"
+    )
 
 
 def step_destroy(state: DemoState) -> str:

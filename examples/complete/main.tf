@@ -157,7 +157,7 @@ module "api_logging" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
 
-  manage_account_setting   = true
+  manage_account_setting   = var.manage_account_setting
   enable_execution_logging = true
   logging_level            = "INFO"
   metrics_enabled          = true

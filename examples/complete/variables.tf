@@ -10,6 +10,13 @@ variable "name" {
   default     = "example-api"
 }
 
+variable "manage_account_setting" {
+  description = "Let this example own the region's API Gateway account setting (its CloudWatch role). Set false where another configuration owns it: it is one per account and region."
+  type        = bool
+  nullable    = false
+  default     = true
+}
+
 variable "slack_webhook_url" {
   description = "Slack incoming webhook for the notifier (https://hooks.slack.com/services/...). Stored as an SSM SecureString; never printed."
   type        = string

@@ -1,6 +1,7 @@
 variable "name" {
   description = "Name of the API this log group serves; the default log group name is /aws/apigateway/<name>-accesslog."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", var.name))
@@ -11,6 +12,7 @@ variable "name" {
 variable "create" {
   description = "Create the log group. With false, the module only yields the access-log format for an existing group named by log_group_name."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -33,6 +35,7 @@ variable "log_group_name" {
 variable "retention_in_days" {
   description = "Days CloudWatch Logs keeps access-log events. 0 keeps them forever."
   type        = number
+  nullable    = false
   default     = 90
 
   validation {
@@ -55,6 +58,7 @@ variable "kms_key_arn" {
 variable "additional_format_fields" {
   description = "Extra fields for the JSON access-log format, as name => API Gateway $context variable (for example { userAgent = \"$context.identity.userAgent\" }). Values are emitted as JSON strings."
   type        = map(string)
+  nullable    = false
   default     = {}
 
   validation {
@@ -66,11 +70,13 @@ variable "additional_format_fields" {
 variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "log_group_tags" {
   description = "Extra tags for the access-log group."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

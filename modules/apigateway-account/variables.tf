@@ -23,6 +23,7 @@ variable "role_name" {
 variable "role_path" {
   description = "IAM path of the role to create."
   type        = string
+  nullable    = false
   default     = "/service-role/"
 
   validation {
@@ -45,17 +46,20 @@ variable "role_permissions_boundary_arn" {
 variable "manage_account_setting" {
   description = "Whether this module owns the region-wide API Gateway account setting (aws_api_gateway_account) that points at the role. It is a singleton per account and region: exactly one configuration should own it."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "role_tags" {
   description = "Extra tags for the IAM role."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

@@ -2,6 +2,8 @@ data "aws_partition" "current" {}
 
 data "aws_caller_identity" "current" {}
 
+data "aws_region" "current" {}
+
 locals {
   metric_name_prefix = coalesce(var.metric_name_prefix, var.name)
 
@@ -81,7 +83,9 @@ resource "aws_sns_topic" "this" {
   tags = merge(var.tags, var.sns_topic_tags)
 }
 
-# Setting a topic policy replaces SNS's default one, so the owner statement restores what the account had.
+# Setting a topic policy replaces SNS's default one, so the owner statement restores what the account had, except
+# Publish: within the account, publishing still works through IAM policies, and through this resource policy only
+# these alarms can publish.
 data "aws_iam_policy_document" "sns_topic" {
   count = var.create_sns_topic ? 1 : 0
 
@@ -95,7 +99,6 @@ data "aws_iam_policy_document" "sns_topic" {
       "SNS:DeleteTopic",
       "SNS:Subscribe",
       "SNS:ListSubscriptionsByTopic",
-      "SNS:Publish",
     ]
     resources = [one(aws_sns_topic.this[*].arn)]
 
@@ -163,7 +166,8 @@ data "aws_iam_policy_document" "chatbot_assume_role" {
 resource "aws_iam_role" "chatbot" {
   count = var.enable_chatbot ? 1 : 0
 
-  name               = "${var.name}-chatbot"
+  # IAM and Chatbot names are account-wide: the region keeps the module applicable in several regions.
+  name               = "${var.name}-chatbot-${data.aws_region.current.id}"
   description        = "Channel role of the ${var.name} Chatbot configuration: read alarm details to render notifications."
   assume_role_policy = one(data.aws_iam_policy_document.chatbot_assume_role[*].json)
 
@@ -192,7 +196,7 @@ resource "aws_iam_role_policy" "chatbot_notifications" {
 resource "aws_chatbot_slack_channel_configuration" "this" {
   count = var.enable_chatbot ? 1 : 0
 
-  configuration_name    = "${var.name}-api-errors"
+  configuration_name    = "${var.name}-api-errors-${data.aws_region.current.id}"
   iam_role_arn          = one(aws_iam_role.chatbot[*].arn)
   slack_team_id         = var.chatbot_slack_team_id
   slack_channel_id      = var.chatbot_slack_channel_id

@@ -1,16 +1,18 @@
 variable "name" {
   description = "Prefix for the metric filters, alarms, SNS topic and Chatbot configuration, usually the API's name."
   type        = string
+  nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", var.name))
-    error_message = "name must be 1-64 letters, digits, '_' or '-', starting with a letter or digit (got \"${var.name}\")."
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
+    error_message = "name must be 1-40 letters, digits, '_' or '-', starting with a letter or digit (got \"${var.name}\")."
   }
 }
 
 variable "log_group_name" {
   description = "Name of the access-log group to watch. Its lines must be JSON with a numeric status field (the access-log-group module's format)."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9._/#-]{1,512}$", var.log_group_name))
@@ -21,6 +23,7 @@ variable "log_group_name" {
 variable "error_status_threshold" {
   description = "Lowest HTTP status that counts as an error. The same value drives the notifier, so both methods agree on what an error is. 4xx alarms count [max(threshold, 400), 499], 5xx alarms count [max(threshold, 500), 599]."
   type        = number
+  nullable    = false
   default     = 400
 
   validation {
@@ -32,6 +35,7 @@ variable "error_status_threshold" {
 variable "enable_4xx_alarm" {
   description = "Create the metric filter and alarm for client errors (4xx)."
   type        = bool
+  nullable    = false
   default     = true
 
   validation {
@@ -43,6 +47,7 @@ variable "enable_4xx_alarm" {
 variable "alarm_4xx_threshold" {
   description = "Number of 4xx responses within alarm_period seconds that puts the 4xx alarm in ALARM."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -54,12 +59,19 @@ variable "alarm_4xx_threshold" {
 variable "enable_5xx_alarm" {
   description = "Create the metric filter and alarm for server errors (5xx)."
   type        = bool
+  nullable    = false
   default     = true
+
+  validation {
+    condition     = var.enable_5xx_alarm || var.enable_4xx_alarm
+    error_message = "enable_4xx_alarm and enable_5xx_alarm are both false: there would be a topic with no alarm to feed it. Enable one, or do not use this module."
+  }
 }
 
 variable "alarm_5xx_threshold" {
   description = "Number of 5xx responses within alarm_period seconds that puts the 5xx alarm in ALARM."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -69,24 +81,31 @@ variable "alarm_5xx_threshold" {
 }
 
 variable "alarm_period" {
-  description = "Seconds over which the error count is summed: 10, 30 or a multiple of 60."
+  description = "Seconds over which the error count is summed: a multiple of 60 (metric-filter metrics have one-minute resolution)."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
-    condition     = contains([10, 30], var.alarm_period) || (var.alarm_period >= 60 && var.alarm_period % 60 == 0)
-    error_message = "alarm_period must be 10, 30 or a multiple of 60 seconds (got ${var.alarm_period})."
+    condition     = var.alarm_period >= 60 && var.alarm_period % 60 == 0
+    error_message = "alarm_period must be a multiple of 60 seconds: metric filters publish one-minute data (got ${var.alarm_period})."
   }
 }
 
 variable "alarm_evaluation_periods" {
   description = "Number of most recent periods the alarm looks at."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
     condition     = var.alarm_evaluation_periods >= 1 && floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods
     error_message = "alarm_evaluation_periods must be a whole number >= 1 (got ${var.alarm_evaluation_periods})."
+  }
+
+  validation {
+    condition     = var.alarm_period * var.alarm_evaluation_periods <= (var.alarm_period < 3600 ? 86400 : 604800)
+    error_message = "alarm_period x alarm_evaluation_periods must be at most a day (7 days for periods of an hour or more), CloudWatch's limit (got ${var.alarm_period * var.alarm_evaluation_periods} s)."
   }
 }
 
@@ -97,13 +116,14 @@ variable "alarm_datapoints_to_alarm" {
 
   validation {
     condition     = var.alarm_datapoints_to_alarm == null || try(var.alarm_datapoints_to_alarm >= 1 && var.alarm_datapoints_to_alarm <= var.alarm_evaluation_periods, false)
-    error_message = "alarm_datapoints_to_alarm must be null or from 1 to alarm_evaluation_periods."
+    error_message = "alarm_datapoints_to_alarm must be null or from 1 to alarm_evaluation_periods (${var.alarm_evaluation_periods}); got ${coalesce(var.alarm_datapoints_to_alarm, -1)}."
   }
 }
 
 variable "treat_missing_data" {
   description = "How the alarm treats periods without data. A period without errors has no data (the filter emits nothing), so notBreaching lets the alarm return to OK."
   type        = string
+  nullable    = false
   default     = "notBreaching"
 
   validation {
@@ -115,6 +135,7 @@ variable "treat_missing_data" {
 variable "metric_namespace" {
   description = "CloudWatch namespace of the error-count metrics."
   type        = string
+  nullable    = false
   default     = "LogMetrics"
 
   validation {
@@ -137,12 +158,14 @@ variable "metric_name_prefix" {
 variable "enable_ok_actions" {
   description = "Also notify when an alarm returns to OK, so the channel sees that the errors stopped."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "create_sns_topic" {
   description = "Create the SNS topic the alarms publish to. Set false and give sns_topic_arn to use an existing topic (whose policy must let cloudwatch.amazonaws.com publish)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -174,14 +197,20 @@ variable "sns_topic_arn" {
 }
 
 variable "sns_kms_master_key_id" {
-  description = "KMS key (id, alias or ARN) to encrypt the created topic with. Its key policy must let cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*)."
+  description = "Customer managed KMS key (id, alias or ARN) to encrypt the created topic with. Its key policy must let cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.sns_kms_master_key_id == null || !endswith(coalesce(var.sns_kms_master_key_id, "-"), "alias/aws/sns")
+    error_message = "sns_kms_master_key_id must not be the AWS managed alias/aws/sns key: its policy cannot be changed, so CloudWatch could not publish the alarms. Use a customer managed key."
+  }
 }
 
 variable "enable_chatbot" {
   description = "Create an AWS Chatbot Slack channel configuration subscribed to the topic. The Slack workspace must have been authorised once in the Chatbot console."
   type        = bool
+  nullable    = false
   default     = false
 }
 
@@ -231,6 +260,7 @@ variable "chatbot_guardrail_policy_arns" {
 variable "chatbot_logging_level" {
   description = "Logging level of the Chatbot configuration: ERROR, INFO or NONE."
   type        = string
+  nullable    = false
   default     = "ERROR"
 
   validation {
@@ -242,23 +272,27 @@ variable "chatbot_logging_level" {
 variable "tags" {
   description = "Tags for every taggable resource this module creates."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "alarm_tags" {
   description = "Extra tags for the alarms."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "sns_topic_tags" {
   description = "Extra tags for the SNS topic."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "chatbot_tags" {
   description = "Extra tags for the Chatbot configuration and its IAM role."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

@@ -16,7 +16,7 @@ locals {
   create_parameter       = nonsensitive(var.slack_webhook_url != null)
   webhook_parameter_name = local.create_parameter ? "/${var.name}/accesslog-notifier/slack-webhook-url" : var.webhook_parameter_name
   # SSM parameter ARNs have no slash between "parameter" and a name that starts with one.
-  webhook_parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(local.webhook_parameter_name, "/")}"
+  webhook_parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(coalesce(local.webhook_parameter_name, "-"), "/")}"
 
   watched_log_group_arns = [
     for name in var.log_group_names :
@@ -56,7 +56,8 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = local.function_name
+  # IAM names are global: the region keeps the same configuration applicable in several regions.
+  name               = "${var.name}-notifier-${data.aws_region.current.id}"
   description        = "Runs ${local.function_name}: Logs Insights on the access logs, the webhook parameter, its own logs."
   assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
 
@@ -91,6 +92,19 @@ data "aws_iam_policy_document" "this" {
       sid       = "DecryptWebhookParameter"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
+
+      # Only for SSM, and only to decrypt this parameter.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${data.aws_region.current.id}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:PARAMETER_ARN"
+        values   = [local.webhook_parameter_arn]
+      }
     }
   }
 
@@ -158,6 +172,20 @@ resource "aws_lambda_function" "this" {
 
   tags = merge(var.tags, var.function_tags)
 
+  lifecycle {
+    # Preconditions, not validations, check the webhook URL: a failed validation prints the variable's value, even
+    # a sensitive one; a failed precondition does not.
+    precondition {
+      condition     = (var.slack_webhook_url == null) != (var.webhook_parameter_name == null)
+      error_message = "Give exactly one of slack_webhook_url (the module stores it) and webhook_parameter_name (an existing SecureString parameter)."
+    }
+
+    precondition {
+      condition     = var.slack_webhook_url == null || can(regex("^(https://[^/\\s]+/\\S+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?/\\S*)$", var.slack_webhook_url))
+      error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1], for local tests). Its value is not shown: it is secret."
+    }
+  }
+
   # The role's policy must exist before the first scheduled run.
   depends_on = [aws_iam_role_policy.this]
 }
@@ -187,4 +215,30 @@ resource "aws_lambda_permission" "events" {
   function_name = aws_lambda_function.this.function_name
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.this.arn
+}
+
+# A notifier that fails (query errors, incomplete totals, Slack refusing the webhook) raises, so Lambda counts an
+# error; after its retries the run is dropped. This alarm is how a team hears that its alerting is broken.
+resource "aws_cloudwatch_metric_alarm" "failures" {
+  count = var.enable_failure_alarm ? 1 : 0
+
+  alarm_name        = "${local.function_name}-failures"
+  alarm_description = "${local.function_name} failed: some scheduled window may not have been reported to Slack. See its log group ${aws_cloudwatch_log_group.this.name}."
+
+  namespace   = "AWS/Lambda"
+  metric_name = "Errors"
+  dimensions = {
+    FunctionName = aws_lambda_function.this.function_name
+  }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = [var.failure_alarm_sns_topic_arn]
+  ok_actions    = [var.failure_alarm_sns_topic_arn]
+
+  tags = var.tags
 }

@@ -37,3 +37,8 @@ output "schedule_interval_seconds" {
   description = "Length of each run's window, from schedule_expression."
   value       = local.interval_seconds
 }
+
+output "failure_alarm_arn" {
+  description = "ARN of the alarm on the function's errors, or null when enable_failure_alarm is false."
+  value       = one(aws_cloudwatch_metric_alarm.failures[*].arn)
+}

@@ -1,6 +1,7 @@
 variable "name" {
   description = "Prefix of everything created; the function is <name>-accesslog-notifier."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
@@ -11,6 +12,7 @@ variable "name" {
 variable "log_group_names" {
   description = "Access-log groups to watch (JSON lines with a status field). Queried together, at most 50 per Logs Insights query."
   type        = list(string)
+  nullable    = false
 
   validation {
     condition     = length(var.log_group_names) > 0 && alltrue([for name in var.log_group_names : can(regex("^[A-Za-z0-9._/#-]{1,512}$", name))])
@@ -21,6 +23,7 @@ variable "log_group_names" {
 variable "error_status_threshold" {
   description = "Lowest HTTP status reported as an error. Give the same value as the alarm (the root module does)."
   type        = number
+  nullable    = false
   default     = 400
 
   validation {
@@ -32,17 +35,22 @@ variable "error_status_threshold" {
 variable "schedule_expression" {
   description = "How often the check runs, as an EventBridge rate expression. Each run reports the interval before its scheduled time, so only rate() is accepted: consecutive windows then tile time exactly."
   type        = string
+  nullable    = false
   default     = "rate(5 minutes)"
 
   validation {
-    condition     = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be a rate expression like rate(5 minutes), rate(1 hour) or rate(2 days) (singular unit for 1), got \"${var.schedule_expression}\"."
+    condition = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours))\\)$", var.schedule_expression)) && try(
+      tonumber(regex("[0-9]+", var.schedule_expression)) * (strcontains(var.schedule_expression, "hour") ? 3600 : strcontains(var.schedule_expression, "day") ? 86400 : 60) <= 86400,
+      false
+    )
+    error_message = "schedule_expression must be a rate expression of at most a day, like rate(5 minutes), rate(1 hour) or rate(1 day) (singular unit for 1), got \"${var.schedule_expression}\"."
   }
 }
 
 variable "ingestion_lag_seconds" {
   description = "How far behind the scheduled time each window ends, so log events still being ingested are not missed. Events reach Logs Insights within seconds to a minute."
   type        = number
+  nullable    = false
   default     = 60
 
   validation {
@@ -54,6 +62,7 @@ variable "ingestion_lag_seconds" {
 variable "query_limit" {
   description = "Rows per Logs Insights query (10,000 at most). A window with more is split into smaller queries, so totals stay exact."
   type        = number
+  nullable    = false
   default     = 10000
 
   validation {
@@ -65,6 +74,7 @@ variable "query_limit" {
 variable "sample_count" {
   description = "Access-log lines quoted in the Slack digest, with links to their execution logs and traces."
   type        = number
+  nullable    = false
   default     = 5
 
   validation {
@@ -76,6 +86,7 @@ variable "sample_count" {
 variable "top_n" {
   description = "Method + resource path rows in the digest's ranking."
   type        = number
+  nullable    = false
   default     = 10
 
   validation {
@@ -87,6 +98,7 @@ variable "top_n" {
 variable "max_messages" {
   description = "Most Slack messages one run may send (Slack accepts about one per second)."
   type        = number
+  nullable    = false
   default     = 5
 
   validation {
@@ -98,6 +110,7 @@ variable "max_messages" {
 variable "message_title" {
   description = "Title of the Slack digest."
   type        = string
+  nullable    = false
   default     = "API Gateway errors"
 
   validation {
@@ -107,21 +120,10 @@ variable "message_title" {
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL, stored in an SSM SecureString parameter this module creates (and therefore in Terraform state, which must be protected). To keep it out of state, create the parameter yourself and give webhook_parameter_name instead."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), stored in an SSM SecureString parameter this module creates (and therefore in Terraform state, which must be protected). To keep it out of state, create the parameter yourself and give webhook_parameter_name instead. Checked by preconditions, not a validation block: Terraform prints a variable's value in a failed validation even when it is sensitive."
   type        = string
   default     = null
   sensitive   = true
-
-  validation {
-    # http is accepted only for a loopback receiver in local tests; Slack itself is https.
-    condition     = var.slack_webhook_url == null || can(regex("^(https://[^/\\s]+/\\S+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?/\\S*)$", var.slack_webhook_url))
-    error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1] for local tests). The value is not shown because it is secret."
-  }
-
-  validation {
-    condition     = (var.slack_webhook_url == null) != (var.webhook_parameter_name == null)
-    error_message = "Give exactly one of slack_webhook_url (the module stores it) and webhook_parameter_name (an existing SecureString parameter)."
-  }
 }
 
 variable "webhook_parameter_name" {
@@ -149,6 +151,7 @@ variable "webhook_parameter_kms_key_arn" {
 variable "runtime" {
   description = "Lambda runtime: a current Python, python3.12 or newer."
   type        = string
+  nullable    = false
   default     = "python3.12"
 
   validation {
@@ -160,6 +163,7 @@ variable "runtime" {
 variable "architecture" {
   description = "Instruction set of the function: arm64 (cheaper) or x86_64. The code is pure Python."
   type        = string
+  nullable    = false
   default     = "arm64"
 
   validation {
@@ -171,6 +175,7 @@ variable "architecture" {
 variable "memory_size" {
   description = "Memory of the function in MB."
   type        = number
+  nullable    = false
   default     = 128
 
   validation {
@@ -182,6 +187,7 @@ variable "memory_size" {
 variable "timeout" {
   description = "Seconds a run may take: queries, storm splitting and Slack's rate limit all fit in it."
   type        = number
+  nullable    = false
   default     = 300
 
   validation {
@@ -196,14 +202,15 @@ variable "reserved_concurrent_executions" {
   default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 0 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
-    error_message = "reserved_concurrent_executions must be null or a whole number >= 0."
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null (reserve nothing) or a whole number >= 1; 0 would stop every run (got ${coalesce(var.reserved_concurrent_executions, -1)})."
   }
 }
 
 variable "maximum_retry_attempts" {
-  description = "Times Lambda retries a failed run of the same scheduled event (0-2). A retry reports the same window again, so a failed delivery is not lost; a run that failed after sending some messages may repeat them."
+  description = "Times Lambda retries a failed run of the same scheduled event (0-2). A retry reports the same window again, so a delivery that failed for a while still arrives; a run that failed after sending some messages may repeat them. When the retries are used up, the failure alarm (enable_failure_alarm) is how you hear of it."
   type        = number
+  nullable    = false
   default     = 2
 
   validation {
@@ -215,6 +222,7 @@ variable "maximum_retry_attempts" {
 variable "log_level" {
   description = "Level of the function's own logs (Lambda's JSON log format): DEBUG, INFO, WARN or ERROR."
   type        = string
+  nullable    = false
   default     = "INFO"
 
   validation {
@@ -226,6 +234,7 @@ variable "log_level" {
 variable "log_retention_in_days" {
   description = "Days to keep the function's own logs. 0 keeps them forever."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -245,14 +254,39 @@ variable "package_path" {
   }
 }
 
+variable "enable_failure_alarm" {
+  description = "Alarm on the function's own Errors metric (a failed query, incomplete totals, a delivery Slack refused), notifying failure_alarm_sns_topic_arn, so a notifier that stopped reporting does not go unnoticed."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "failure_alarm_sns_topic_arn" {
+  description = "SNS topic for the failure alarm (ALARM and OK), required when enable_failure_alarm is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.failure_alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.failure_alarm_sns_topic_arn))
+    error_message = "failure_alarm_sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic> (got \"${coalesce(var.failure_alarm_sns_topic_arn, "null")}\")."
+  }
+
+  validation {
+    condition     = !var.enable_failure_alarm || var.failure_alarm_sns_topic_arn != null
+    error_message = "failure_alarm_sns_topic_arn is required when enable_failure_alarm is true."
+  }
+}
+
 variable "tags" {
   description = "Tags for every taggable resource this module creates."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "function_tags" {
   description = "Extra tags for the Lambda function."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

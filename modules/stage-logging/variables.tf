@@ -1,6 +1,7 @@
 variable "rest_api_id" {
   description = "ID of the REST API whose stage gets execution logging (the 10-character id, not the name)."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z0-9]{10}$", var.rest_api_id))
@@ -11,6 +12,7 @@ variable "rest_api_id" {
 variable "stage_name" {
   description = "Name of the existing stage."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
@@ -21,6 +23,7 @@ variable "stage_name" {
 variable "method_path" {
   description = "Methods the settings apply to: */* for every method, or {resource_path}/{http_method} such as orders/GET (no leading slash)."
   type        = string
+  nullable    = false
   default     = "*/*"
 
   validation {
@@ -32,6 +35,7 @@ variable "method_path" {
 variable "logging_level" {
   description = "Execution logging level: OFF, ERROR (errors only) or INFO (every request's execution trace)."
   type        = string
+  nullable    = false
   default     = "INFO"
 
   validation {
@@ -43,12 +47,14 @@ variable "logging_level" {
 variable "data_trace_enabled" {
   description = "Log full request and response bodies and headers in the execution log. WARNING: this writes sensitive data (tokens, personal data) to CloudWatch Logs, and API Gateway truncates each execution-log event at 1 KiB, so large bodies are cut anyway. Keep it off in production; turn it on briefly to debug."
   type        = bool
+  nullable    = false
   default     = false
 }
 
 variable "metrics_enabled" {
   description = "Publish detailed per-method CloudWatch metrics (Count, 4XXError, 5XXError, Latency per resource and method; billed as custom metrics)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
@@ -77,12 +83,14 @@ variable "throttling_rate_limit" {
 variable "create_execution_log_group" {
   description = "Create the execution log group API-Gateway-Execution-Logs_<rest_api_id>/<stage_name> with a retention, before logging is turned on. Otherwise API Gateway creates it on first use with no retention (kept forever). Set to false if it already exists (or import it)."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "execution_log_retention_in_days" {
   description = "Days CloudWatch Logs keeps execution-log events (when create_execution_log_group is true). 0 keeps them forever."
   type        = number
+  nullable    = false
   default     = 30
 
   validation {
@@ -105,11 +113,13 @@ variable "execution_log_kms_key_arn" {
 variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)
+  nullable    = false
   default     = {}
 }
 
 variable "execution_log_group_tags" {
   description = "Extra tags for the execution log group."
   type        = map(string)
+  nullable    = false
   default     = {}
 }

@@ -19,6 +19,8 @@ from tools.slack_receiver import SlackReceiver
 pytestmark = pytest.mark.integration
 
 NAME = "example-api"
+CLOUDWATCH_ROLE = "apigateway-cloudwatch-us-east-1"  # per region, not per API
+NOTIFIER_ROLE = f"{NAME}-notifier-us-east-1"
 NOTIFIER_ZIP = REPO_ROOT / "source_code" / "dist" / "notifier.zip"
 MANAGED_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
@@ -50,7 +52,7 @@ def _stage(complete: Deployment) -> dict:
 
 def test_cloudwatch_role_trusts_api_gateway_and_has_the_managed_policy(complete: Deployment) -> None:
     iam = complete.client("iam")
-    role = iam.get_role(RoleName=f"{NAME}-apigateway-cloudwatch")["Role"]
+    role = iam.get_role(RoleName=CLOUDWATCH_ROLE)["Role"]
     assert role["Path"] == "/service-role/"
     trust = role["AssumeRolePolicyDocument"]
     if isinstance(trust, str):
@@ -62,7 +64,7 @@ def test_cloudwatch_role_trusts_api_gateway_and_has_the_managed_policy(complete:
 
 
 def test_account_setting_points_at_the_role(complete: Deployment) -> None:
-    role_arn = complete.client("iam").get_role(RoleName=f"{NAME}-apigateway-cloudwatch")["Role"]["Arn"]
+    role_arn = complete.client("iam").get_role(RoleName=CLOUDWATCH_ROLE)["Role"]["Arn"]
     assert complete.client("apigateway").get_account()["cloudwatchRoleArn"] == role_arn
 
 
@@ -91,8 +93,20 @@ def test_metric_filters_count_4xx_and_5xx_from_the_access_log(complete: Deployme
     )
 
 
+def test_notifier_failures_raise_their_own_alarm_on_the_topic(complete: Deployment) -> None:
+    cloudwatch = complete.client("cloudwatch")
+    [alarm] = cloudwatch.describe_alarms(AlarmNamePrefix=f"{NAME}-accesslog-notifier")["MetricAlarms"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/Lambda", "Errors")
+    assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": complete.outputs["notifier_function_name"]}]
+    assert alarm["AlarmActions"] == alarm["OKActions"] == [complete.outputs["sns_topic_arn"]]
+
+
 def test_alarms_have_thresholds_and_both_action_lists(complete: Deployment) -> None:
-    alarms = complete.client("cloudwatch").describe_alarms(AlarmNamePrefix=NAME)["MetricAlarms"]
+    alarms = [
+        alarm
+        for alarm in complete.client("cloudwatch").describe_alarms(AlarmNamePrefix=NAME)["MetricAlarms"]
+        if alarm["Namespace"] == "LogMetrics"
+    ]
     topic = complete.outputs["sns_topic_arn"]
     assert sorted(alarm["AlarmName"] for alarm in alarms) == [f"{NAME}-4xx", f"{NAME}-5xx"]
     for alarm in alarms:
@@ -123,7 +137,8 @@ def test_topic_policy_lets_only_these_alarms_publish(complete: Deployment) -> No
     assert sorted([source_arns] if isinstance(source_arns, str) else source_arns) == sorted(
         complete.outputs["alarm_arns"].values()
     )
-    assert "AccountOwnerManagesTopic" in statements
+    # The owner statement keeps the account's default rights except Publish, which only these alarms get here.
+    assert "SNS:Publish" not in statements["AccountOwnerManagesTopic"]["Action"]
 
 
 def test_stage_has_execution_logging_settings(complete: Deployment) -> None:
@@ -177,7 +192,7 @@ def test_webhook_is_a_secure_string_named_in_outputs_but_never_shown(
 
 def test_notifier_role_may_only_query_the_access_log_and_read_its_parameter(complete: Deployment) -> None:
     iam = complete.client("iam")
-    role_name = f"{NAME}-accesslog-notifier"
+    role_name = NOTIFIER_ROLE
     assert iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"] == []
     [policy_name] = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
     document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
@@ -232,4 +247,4 @@ def test_destroy_removes_what_was_created(complete: Deployment) -> None:
     assert complete.client("ssm").describe_parameters()["Parameters"] == []
     assert complete.client("iam").list_roles()["Roles"] == []
     # Provider 5.x leaves the region-wide account setting in place on destroy (6.x resets it): see the README.
-    assert complete.client("apigateway").get_account()["cloudwatchRoleArn"].endswith(f"/{NAME}-apigateway-cloudwatch")
+    assert complete.client("apigateway").get_account()["cloudwatchRoleArn"].endswith(f"/{CLOUDWATCH_ROLE}")

@@ -44,6 +44,24 @@ mock_provider "aws" {
       arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock"
     }
   }
+
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:123456789012:rule/mock"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_metric_alarm" {
+    defaults = {
+      arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:mock"
+    }
+  }
 }
 
 variables {
@@ -259,14 +277,48 @@ run "notifier_watches_the_access_log_with_the_shared_threshold" {
   }
 }
 
-run "rejects_notifier_without_webhook" {
+run "notifier_failures_alarm_on_the_alarm_topic" {
+  command = apply
+
+  variables {
+    manage_account_setting   = false
+    enable_execution_logging = false
+    enable_notifier          = true
+    slack_webhook_url        = "https://hooks.slack.com/services/T000/B000/XXXX"
+  }
+
+  assert {
+    condition     = output.notifier_failure_alarm_arn != null
+    error_message = "With the alarm on, the notifier's own failures must raise an alarm on its topic."
+  }
+}
+
+run "no_notifier_failure_alarm_without_a_topic" {
   command = plan
 
   variables {
-    enable_notifier = true
+    enable_alarm      = false
+    enable_notifier   = true
+    slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXX"
   }
 
-  expect_failures = [var.slack_webhook_url]
+  assert {
+    condition     = output.notifier_failure_alarm_arn == null
+    error_message = "Without the alarm topic there is nowhere to send the notifier's failures."
+  }
+}
+
+run "rejects_chatbot_without_alarm" {
+  command = plan
+
+  variables {
+    enable_alarm             = false
+    enable_chatbot           = true
+    chatbot_slack_team_id    = "T07EA123LEP"
+    chatbot_slack_channel_id = "C07EZ1ABC23"
+  }
+
+  expect_failures = [var.enable_chatbot]
 }
 
 run "rejects_notifier_settings" {
@@ -278,11 +330,12 @@ run "rejects_notifier_settings" {
     notifier_sample_count          = 100
     notifier_log_level             = "VERBOSE"
     webhook_parameter_name         = "has spaces"
+    webhook_parameter_kms_key_arn  = "alias/aws/ssm"
   }
 
   expect_failures = [
     var.notifier_schedule_expression, var.notifier_ingestion_lag_seconds, var.notifier_sample_count,
-    var.notifier_log_level, var.webhook_parameter_name,
+    var.notifier_log_level, var.webhook_parameter_name, var.webhook_parameter_kms_key_arn,
   ]
 }
 

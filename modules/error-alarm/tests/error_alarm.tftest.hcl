@@ -17,6 +17,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_region" {
+    defaults = {
+      id   = "eu-west-1"
+      name = "eu-west-1"
+    }
+  }
+
   mock_resource "aws_sns_topic" {
     defaults = {
       arn = "arn:aws:sns:eu-west-1:123456789012:orders-api-api-errors"
@@ -185,6 +192,11 @@ run "chatbot_with_read_only_guardrail" {
     condition     = aws_chatbot_slack_channel_configuration.this[0].iam_role_arn == aws_iam_role.chatbot[0].arn
     error_message = "Chatbot must use its own channel role."
   }
+
+  assert {
+    condition     = aws_iam_role.chatbot[0].name == "orders-api-chatbot-eu-west-1" && aws_chatbot_slack_channel_configuration.this[0].configuration_name == "orders-api-api-errors-eu-west-1"
+    error_message = "Account-wide names must include the region."
+  }
 }
 
 run "rejects_administrator_guardrail" {
@@ -259,6 +271,48 @@ run "rejects_odd_period" {
   }
 
   expect_failures = [var.alarm_period]
+}
+
+run "rejects_high_resolution_period" {
+  command = plan
+
+  variables {
+    alarm_period = 10
+  }
+
+  expect_failures = [var.alarm_period]
+}
+
+run "rejects_evaluation_longer_than_a_day" {
+  command = plan
+
+  variables {
+    alarm_period             = 300
+    alarm_evaluation_periods = 300
+  }
+
+  expect_failures = [var.alarm_evaluation_periods]
+}
+
+run "rejects_both_classes_off" {
+  command = plan
+
+  variables {
+    enable_4xx_alarm = false
+    enable_5xx_alarm = false
+  }
+
+  expect_failures = [var.enable_5xx_alarm]
+}
+
+run "rejects_aws_managed_sns_key" {
+  command = plan
+
+  variables {
+    sns_kms_master_key_id = "alias/aws/sns"
+  }
+
+  expect_failures = [var.sns_kms_master_key_id]
 }
 
 run "rejects_datapoints_above_evaluation_periods" {

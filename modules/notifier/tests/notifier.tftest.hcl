@@ -162,6 +162,42 @@ run "existing_parameter_and_key" {
   }
 }
 
+run "role_policy_is_scoped_to_the_log_groups_and_the_parameter" {
+  command = plan
+
+  variables {
+    slack_webhook_url             = null
+    webhook_parameter_name        = "team-slack-webhook"
+    webhook_parameter_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    log_group_names               = ["/aws/apigateway/a-accesslog", "/aws/apigateway/b-accesslog"]
+  }
+
+  assert {
+    condition = [for statement in data.aws_iam_policy_document.this.statement : statement.resources if statement.sid == "QueryWatchedLogGroups"][0] == toset([
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/a-accesslog",
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/a-accesslog:*",
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/b-accesslog",
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/b-accesslog:*",
+    ])
+    error_message = "StartQuery must be allowed on the watched log groups only."
+  }
+
+  assert {
+    condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.resources if statement.sid == "ReadWebhookParameter"][0] == toset(["arn:aws:ssm:eu-west-1:123456789012:parameter/team-slack-webhook"])
+    error_message = "A parameter name without a leading slash must still give a valid parameter ARN."
+  }
+
+  assert {
+    condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.resources if statement.sid == "DecryptWebhookParameter"][0] == toset(["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    error_message = "kms:Decrypt must be granted on the given key."
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name == "orders-api-notifier-eu-west-1"
+    error_message = "The role name must include the region (IAM names are global)."
+  }
+}
+
 run "schedule_permission_targets_the_rule" {
   command = apply
 
@@ -212,6 +248,34 @@ run "options" {
   }
 }
 
+run "failure_alarm" {
+  command = plan
+
+  variables {
+    enable_failure_alarm        = true
+    failure_alarm_sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:alerts"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.failures[0].namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.failures[0].metric_name == "Errors" && aws_cloudwatch_metric_alarm.failures[0].dimensions["FunctionName"] == "orders-api-accesslog-notifier"
+    error_message = "The failure alarm must watch the function's Errors metric."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.failures[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:alerts"]) && aws_cloudwatch_metric_alarm.failures[0].ok_actions == toset(["arn:aws:sns:eu-west-1:123456789012:alerts"])
+    error_message = "The failure alarm must notify the topic on ALARM and OK."
+  }
+}
+
+run "no_failure_alarm_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.failures) == 0
+    error_message = "The failure alarm needs a topic, so it is off unless enabled."
+  }
+}
+
 run "rejects_cron_schedules" {
   command = plan
 
@@ -220,6 +284,26 @@ run "rejects_cron_schedules" {
   }
 
   expect_failures = [var.schedule_expression]
+}
+
+run "rejects_schedules_longer_than_a_day" {
+  command = plan
+
+  variables {
+    schedule_expression = "rate(25 hours)"
+  }
+
+  expect_failures = [var.schedule_expression]
+}
+
+run "rejects_failure_alarm_without_topic" {
+  command = plan
+
+  variables {
+    enable_failure_alarm = true
+  }
+
+  expect_failures = [var.failure_alarm_sns_topic_arn]
 }
 
 run "rejects_plural_mismatch" {
@@ -249,7 +333,7 @@ run "rejects_plain_http_webhook" {
     slack_webhook_url = "http://hooks.slack.com/services/T000/B000/XXXX"
   }
 
-  expect_failures = [var.slack_webhook_url]
+  expect_failures = [aws_lambda_function.this]
 }
 
 run "rejects_both_url_and_parameter" {
@@ -259,7 +343,7 @@ run "rejects_both_url_and_parameter" {
     webhook_parameter_name = "/shared/slack/webhook"
   }
 
-  expect_failures = [var.slack_webhook_url]
+  expect_failures = [aws_lambda_function.this]
 }
 
 run "rejects_neither_url_nor_parameter" {
@@ -269,7 +353,7 @@ run "rejects_neither_url_nor_parameter" {
     slack_webhook_url = null
   }
 
-  expect_failures = [var.slack_webhook_url]
+  expect_failures = [aws_lambda_function.this]
 }
 
 run "rejects_empty_log_group_list" {
@@ -294,7 +378,7 @@ run "rejects_out_of_range_numbers" {
     max_messages                   = 50
     memory_size                    = 64
     timeout                        = 1000
-    reserved_concurrent_executions = -2
+    reserved_concurrent_executions = 0
     maximum_retry_attempts         = 5
     log_retention_in_days          = 7000
   }

@@ -168,3 +168,17 @@ run "rejects_kms_key_that_is_not_an_arn" {
 
   expect_failures = [var.execution_log_kms_key_arn]
 }
+
+run "explicit_null_means_the_default" {
+  command = plan
+
+  variables {
+    logging_level                   = null
+    execution_log_retention_in_days = null
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.this.settings[0].logging_level == "INFO" && aws_cloudwatch_log_group.execution[0].retention_in_days == 30
+    error_message = "A null input must fall back to the default, not break the plan."
+  }
+}
