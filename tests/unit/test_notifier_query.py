@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import logging
 import random
+from collections.abc import Sequence
+from typing import Any
 
 import botocore.session
 import pytest
 from accesslog_notifier.query import (
     MAX_POLL_INTERVAL_S,
+    Collection,
     QueryDeadlineError,
     QueryError,
     batched,
@@ -58,6 +61,29 @@ def results(stub, body, query_id="q-1"):
 
 def status_only(status: str) -> dict:
     return {"results": [], "status": status}
+
+
+def collect_into(
+    client: Any,
+    clock: FakeClock,
+    tally: Tally,
+    *,
+    groups: Sequence[str] = (GROUP,),
+    window: Window = WINDOW,
+    limit: int = 10000,
+    seconds_left: float = 60,
+) -> Collection:
+    """collect() with this file's usual arguments: threshold 400, the deadline ``seconds_left`` from now."""
+    return collect(
+        client,
+        list(groups),
+        window,
+        tally.add_rows,
+        threshold=400,
+        limit=limit,
+        deadline=clock.now + seconds_left,
+        clock=clock.as_clock(),
+    )
 
 
 def test_the_query_selects_errors_and_everything_it_cannot_classify_oldest_first():
@@ -127,16 +153,7 @@ def test_a_failed_query_makes_the_collection_incomplete(stubber, logs_client, st
     results(stubber, status_only(status))
     tally = Tally(400, 5)
 
-    collection = collect(
-        logs_client,
-        [GROUP],
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=10000,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(logs_client, clock, tally)
 
     assert not collection.complete
     assert collection.queries == 1
@@ -165,16 +182,7 @@ def test_a_failing_stop_query_is_logged_not_raised(stubber, logs_client, caplog)
     tally = Tally(400, 5)
 
     with caplog.at_level(logging.WARNING, logger="accesslog_notifier"):
-        collection = collect(
-            logs_client,
-            [GROUP],
-            WINDOW,
-            tally.add_rows,
-            threshold=400,
-            limit=10000,
-            deadline=clock.now + 0.1,
-            clock=clock.as_clock(),
-        )
+        collection = collect_into(logs_client, clock, tally, seconds_left=0.1)
 
     assert not collection.complete
     assert "still Scheduled at the deadline" in collection.problems[0]
@@ -185,16 +193,7 @@ def test_no_query_starts_once_the_deadline_has_passed(stubber, logs_client):
     clock = FakeClock()
     tally = Tally(400, 5)
 
-    collection = collect(
-        logs_client,
-        [GROUP],
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=10000,
-        deadline=clock.now - 1,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(logs_client, clock, tally, seconds_left=-1)
 
     assert collection.queries == 0
     assert not collection.complete
@@ -210,16 +209,7 @@ def test_more_than_fifty_log_groups_are_queried_in_batches(stubber, logs_client)
         results(stubber, {"results": [row], "status": "Complete"}, query_id=f"q-{index}")
     tally = Tally(400, 5)
 
-    collection = collect(
-        logs_client,
-        groups,
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=10000,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(logs_client, clock, tally, groups=groups)
 
     assert [len(batch) for batch in batched(groups)] == [50, 50, 20]
     assert collection.complete and collection.queries == 3
@@ -234,16 +224,7 @@ def test_a_batch_that_cannot_start_does_not_stop_the_others(stubber, logs_client
     results(stubber, {"results": [aws_row(WINDOW.start_ms, access_line())], "status": "Complete"}, query_id="q-2")
     tally = Tally(400, 5)
 
-    collection = collect(
-        logs_client,
-        groups,
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=10000,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(logs_client, clock, tally, groups=groups)
 
     assert tally.matched == 1
     assert not collection.complete
@@ -259,16 +240,7 @@ def rows_at(*offsets_ms: int, base_ms: int = WINDOW.start_ms) -> dict:
 def collect_stubbed(logs_client, window, limit, clock=None):
     clock = clock or FakeClock()
     tally = Tally(400, 10)
-    collection = collect(
-        logs_client,
-        [GROUP],
-        window,
-        tally.add_rows,
-        threshold=400,
-        limit=limit,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(logs_client, clock, tally, window=window, limit=limit)
     return collection, tally
 
 
@@ -368,16 +340,7 @@ def test_splitting_storms_gives_exact_totals_whatever_the_distribution(seed, end
     clock = FakeClock()
     tally = Tally(400, 3)
 
-    collection = collect(
-        engine,
-        [GROUP],
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=limit,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(engine, clock, tally, limit=limit)
 
     assert collection.complete, collection.problems
     assert tally.matched == expected
@@ -390,16 +353,7 @@ def test_the_deadline_cuts_splitting_short_and_the_totals_become_lower_bounds():
     engine = FakeInsights(timestamps, clock=clock, seconds_per_query=5.0)
     tally = Tally(400, 3)
 
-    collection = collect(
-        engine,
-        [GROUP],
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=1000,
-        deadline=clock.now + 30,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(engine, clock, tally, limit=1000, seconds_left=30)
 
     assert not collection.complete
     assert 0 < tally.matched < 20_000
@@ -414,16 +368,7 @@ def test_rows_are_counted_only_inside_their_own_part_so_nothing_is_counted_twice
     clock = FakeClock()
     tally = Tally(400, 3)
 
-    collection = collect(
-        engine,
-        [GROUP],
-        WINDOW,
-        tally.add_rows,
-        threshold=400,
-        limit=50,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collection = collect_into(engine, clock, tally, limit=50)
 
     assert collection.complete
     assert collection.queries > 10
@@ -446,16 +391,7 @@ def test_stubbed_start_query_parameters_are_whole_second_supersets(stubber, logs
     results(stubber, rows_at(0, 250, 300_750, base_ms=iso_ms("2026-11-25T11:59:00.000Z")), "q-ms")
     tally = Tally(400, 5)
 
-    collect(
-        logs_client,
-        [GROUP],
-        window,
-        tally.add_rows,
-        threshold=400,
-        limit=10000,
-        deadline=clock.now + 60,
-        clock=clock.as_clock(),
-    )
+    collect_into(logs_client, clock, tally, window=window)
 
     assert tally.matched == 1  # 11:59:00.000 and 12:04:00.750 are outside the millisecond window
     assert aws_timestamp(tally.samples[0].timestamp_ms) == "2026-11-25 11:59:00.250"
