@@ -59,7 +59,7 @@ variable "metrics_enabled" {
 }
 
 variable "throttling_burst_limit" {
-  description = "Stage-wide throttling burst limit for these methods. null leaves API Gateway's account-level throttling alone."
+  description = "Stage-level throttling burst limit for these methods. null sets none (-1), so the account-level limits apply. This module owns the method settings of method_path: throttling set elsewhere on the same path is replaced, and removed on destroy."
   type        = number
   default     = null
 
@@ -70,7 +70,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Stage-wide throttling rate limit (requests per second) for these methods. null leaves API Gateway's account-level throttling alone."
+  description = "Stage-level throttling rate limit (requests per second) for these methods. null sets none (-1), so the account-level limits apply."
   type        = number
   default     = null
 
