@@ -1,67 +1,7 @@
 # The root module: switches per part, and validation of its own inputs (messages name the root variables).
 
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      id   = "eu-west-1"
-      name = "eu-west-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  # Apply runs need well-formed ARNs where the provider validates them.
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/mock"
-    }
-  }
-
-  mock_resource "aws_sns_topic" {
-    defaults = {
-      arn = "arn:aws:sns:eu-west-1:123456789012:orders-api-api-errors"
-    }
-  }
-
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock"
-    }
-  }
-
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
-    }
-  }
-
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = {
-      arn = "arn:aws:events:eu-west-1:123456789012:rule/mock"
-    }
-  }
-
-  mock_resource "aws_cloudwatch_metric_alarm" {
-    defaults = {
-      arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:mock"
-    }
-  }
+  source = "./tests/terraform/mocks"
 }
 
 variables {

@@ -1,4 +1,6 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks"
+}
 
 variables {
   name = "orders-api"

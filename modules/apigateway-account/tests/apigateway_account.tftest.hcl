@@ -1,22 +1,5 @@
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      id   = "eu-west-1"
-      name = "eu-west-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 run "defaults_create_role_and_account_setting" {

@@ -1,52 +1,5 @@
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      id   = "eu-west-1"
-      name = "eu-west-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = {
-      arn = "arn:aws:events:eu-west-1:123456789012:rule/orders-api-accesslog-notifier"
-    }
-  }
-
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/orders-api-accesslog-notifier"
-    }
-  }
-
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/orders-api-accesslog-notifier"
-    }
-  }
-
-  mock_resource "aws_lambda_function" {
-    defaults = {
-      arn = "arn:aws:lambda:eu-west-1:123456789012:function:orders-api-accesslog-notifier"
-    }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {

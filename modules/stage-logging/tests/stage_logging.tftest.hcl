@@ -1,4 +1,6 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/terraform/mocks"
+}
 
 variables {
   rest_api_id = "a1b2c3d4e5"
