@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,17 @@ class TerraformRunner:
         env.update({f"TF_VAR_{name}": value for name, value in self.secret_variables.items()})
         return env
 
-    def _run(self, command: str, *args: Any, ok_codes: tuple[int, ...] = (0,), **options: Any) -> tuple[int, str]:
+    def _call(
+        self,
+        command: str,
+        method: Callable[..., tuple[int, str, str]],
+        *,
+        ok_codes: tuple[int, ...] = (0,),
+        **options: Any,
+    ) -> tuple[int, str]:
+        """Run one python-terraform call in this runner's environment; raise with Terraform's text on failure."""
         with _environment(self._env()):
-            returncode, stdout, stderr = self._tf.cmd(command, *args, **options)
+            returncode, stdout, stderr = method(**options)
         if returncode not in ok_codes:
             raise TerraformError(command, self.working_dir, returncode, stderr, stdout)
         return returncode, stdout
@@ -77,31 +86,26 @@ class TerraformRunner:
         return {"var": self.variables or None, "no_color": IsFlagged, "input": False}
 
     def init(self) -> str:
-        return self._run("init", no_color=IsFlagged, input=False, backend=True)[1]
+        return self._call("init", partial(self._tf.cmd, "init"), no_color=IsFlagged, input=False)[1]
+
+    def validate(self) -> str:
+        return self._call("validate", partial(self._tf.cmd, "validate"), no_color=IsFlagged)[1]
+
+    def graph(self) -> str:
+        """The dependency graph in DOT (resources and their edges)."""
+        return self._call("graph", partial(self._tf.cmd, "graph"))[1]
 
     def apply(self) -> str:
-        with _environment(self._env()):
-            returncode, stdout, stderr = self._tf.apply(skip_plan=True, **self._var_options())
-        if returncode != 0:
-            raise TerraformError("apply", self.working_dir, returncode, stderr, stdout)
-        return stdout
+        return self._call("apply", self._tf.apply, skip_plan=True, **self._var_options())[1]
 
     def plan(self) -> tuple[int, str]:
         """Return (exit code, output): 0 means no changes, 2 means changes."""
-        with _environment(self._env()):
-            returncode, stdout, stderr = self._tf.plan(**self._var_options())
-        if returncode not in (PLAN_NO_CHANGES, PLAN_CHANGES):
-            raise TerraformError("plan", self.working_dir, returncode, stderr, stdout)
-        return returncode, stdout
+        return self._call("plan", self._tf.plan, ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), **self._var_options())
 
     def destroy(self) -> str:
-        with _environment(self._env()):
-            returncode, stdout, stderr = self._tf.destroy(
-                force=IsNotFlagged, auto_approve=IsFlagged, **self._var_options()
-            )
-        if returncode != 0:
-            raise TerraformError("destroy", self.working_dir, returncode, stderr, stdout)
-        return stdout
+        return self._call(
+            "destroy", self._tf.destroy, force=IsNotFlagged, auto_approve=IsFlagged, **self._var_options()
+        )[1]
 
     def outputs(self) -> dict[str, Any]:
         """Every output's value (python-terraform's ``output(name)`` is broken on Terraform 1.x)."""

@@ -1,7 +1,9 @@
-"""Applying an example to the emulator once per test module, shared by the example tests."""
+"""Terraform configurations the integration tests work on: an example applied to the emulator once per test
+module, and scratch configurations that call this checkout's modules."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +16,15 @@ from tools.terraform import PLAN_NO_CHANGES, TerraformRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"
+SCRATCH_PROVIDER = """
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+
+provider "aws" {}
+"""
 
 
 @dataclass
@@ -61,4 +72,20 @@ def deployed_example(
         deployment.destroy()
 
 
-__all__ = ["PLAN_NO_CHANGES", "Deployment", "deployed_example"]
+def scratch_runner(
+    tmp_path: Path, body: str, environment: dict[str, str], secret_variables: dict[str, str] | None = None
+) -> TerraformRunner:
+    """An initialised runner for ``body`` (plus the provider), where ``REPO`` stands for this checkout.
+
+    ``REPO`` becomes a relative path, as users write local sources: Terraform copies a module given by absolute
+    path on its own, without the ``source_code/dist/`` it deploys from (a git source brings the whole repository).
+    """
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "main.tf").write_text(SCRATCH_PROVIDER + body.replace("REPO", os.path.relpath(REPO_ROOT, config)))
+    runner = TerraformRunner(config, tmp_path / "state", environment, secret_variables=secret_variables or {})
+    runner.init()
+    return runner
+
+
+__all__ = ["PLAN_NO_CHANGES", "Deployment", "deployed_example", "scratch_runner"]

@@ -6,16 +6,15 @@ CloudWatch role, and creates the execution log group itself (with no retention) 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
+from tests.integration.deployment import EXAMPLES
+from tools.terraform import TerraformRunner
+
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_SETTING = "module.api_logging.module.apigateway_account.aws_api_gateway_account.this"
 STAGE = "aws_api_gateway_stage.this"
 METHOD_SETTINGS = "module.api_logging.module.stage_logging.aws_api_gateway_method_settings.this"
@@ -25,11 +24,9 @@ EXECUTION_LOG_GROUP = "module.api_logging.module.stage_logging.aws_cloudwatch_lo
 @pytest.fixture(scope="module")
 def depends_on(terraform_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     """Each resource -> every resource it (transitively) waits for."""
-    env = {**os.environ, **terraform_env, "TF_DATA_DIR": str(tmp_path_factory.mktemp("graph") / ".terraform")}
-    example = REPO_ROOT / "examples" / "complete"
-    run = {"cwd": example, "env": env, "capture_output": True, "text": True, "check": True}
-    subprocess.run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], **run)
-    dot = subprocess.run(["terraform", "graph"], **run).stdout
+    runner = TerraformRunner(EXAMPLES / "complete", tmp_path_factory.mktemp("graph"), terraform_env)
+    runner.init()
+    dot = runner.graph()
     direct: dict[str, set[str]] = {}
     for source, target in re.findall(r'"([^"]+)" -> "([^"]+)"', dot):
         direct.setdefault(source, set()).add(target)

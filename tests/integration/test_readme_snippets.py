@@ -3,16 +3,16 @@ checkout and stubs for what a snippet refers to but leaves to the reader (the RE
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.integration.deployment import REPO_ROOT, scratch_runner
+from tools.terraform import TerraformError
+
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 READMES = [REPO_ROOT / "README.md", *sorted(REPO_ROOT.glob("modules/*/README.md"))]
 GIT_SOURCE = re.compile(r'"git::https://github\.com/<org>/<repo>\.git(//[^?"]+)?\?ref=[^"]+"')
 STUBS = {
@@ -20,7 +20,6 @@ STUBS = {
     "aws_api_gateway_deployment": 'rest_api_id = "a1b2c3d4e5"',
     "aws_api_gateway_stage": 'rest_api_id = "a1b2c3d4e5"\n  deployment_id = "abc123"\n  stage_name = "{name}"',
 }
-PROVIDER = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n\nprovider "aws" {}\n'
 
 
 def hcl_blocks() -> list[tuple[str, str]]:
@@ -43,30 +42,16 @@ def stubs_for(snippet: str) -> str:
         lines.append(f'variable "{name}" {{\n  type      = string\n  sensitive = true\n}}')
     declared_modules = set(re.findall(r'module "(\w+)"', snippet))
     for name in sorted(set(re.findall(r"\bmodule\.(\w+)", snippet)) - declared_modules):
-        lines.append(f'module "{name}" {{\n  source = "MODULES/apigateway-account"\n}}')
+        lines.append(f'module "{name}" {{\n  source = "REPO/modules/apigateway-account"\n}}')
     return "\n\n".join(lines)
 
 
 @pytest.mark.parametrize(("where", "snippet"), hcl_blocks(), ids=[where for where, _ in hcl_blocks()])
 def test_readme_snippet_is_valid_terraform(where: str, snippet: str, terraform_env: dict[str, str], tmp_path: Path):
-    config = tmp_path / "snippet"
-    config.mkdir()
-    repo = os.path.relpath(REPO_ROOT, config)
-
-    # git::https://github.com/<org>/<repo>.git//modules/x?ref=v1 -> <this checkout>/modules/x
-    main = GIT_SOURCE.sub(lambda match: '"' + repo + (match.group(1) or "")[1:] + '"', snippet)
-    (config / "main.tf").write_text(PROVIDER + main + "\n" + stubs_for(snippet).replace("MODULES", f"{repo}/modules"))
-    env = {**os.environ, **terraform_env, "TF_DATA_DIR": str(tmp_path / ".terraform")}
-    init = subprocess.run(
-        ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
-        cwd=config,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert init.returncode == 0, f"{where}: init failed\n{init.stderr}"
-    validate = subprocess.run(
-        ["terraform", "validate", "-no-color"], cwd=config, env=env, capture_output=True, text=True, check=False
-    )
-    assert validate.returncode == 0, f"{where} is not valid Terraform:\n{validate.stdout}{validate.stderr}\n{main}"
+    # git::https://github.com/<org>/<repo>.git//modules/x?ref=v1 -> REPO/modules/x (this checkout)
+    main = GIT_SOURCE.sub(lambda match: '"REPO' + (match.group(1) or "")[1:] + '"', snippet)
+    runner = scratch_runner(tmp_path, main + "\n" + stubs_for(snippet), terraform_env)
+    try:
+        runner.validate()
+    except TerraformError as error:
+        pytest.fail(f"{where} is not valid Terraform:\n{error}\n{main}")

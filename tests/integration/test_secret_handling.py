@@ -6,43 +6,23 @@ checked by preconditions in the notifier module instead. These plans run real te
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tools.terraform import PLAN_CHANGES, TerraformError, TerraformRunner
+from tests.integration.deployment import scratch_runner
+from tools.terraform import PLAN_CHANGES, TerraformError
 
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SECRET = "T0SECRET/B0SECRET/DoNotLeakThisToken"
 
-PROVIDER = """
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-
-provider "aws" {}
-
+WEBHOOK_VARIABLE = """
 variable "webhook" {
   type      = string
   sensitive = true
 }
 """
-
-
-def _runner(tmp_path: Path, environment: dict[str, str], body: str, webhook: str) -> TerraformRunner:
-    config = tmp_path / "config"
-    config.mkdir()
-    # A relative source, as users write it: Terraform copies a module given by absolute path on its own, without the
-    # source_code/dist/ it deploys from (a git source brings the whole repository, so that works too).
-    (config / "main.tf").write_text(PROVIDER + body.replace("REPO", os.path.relpath(REPO_ROOT, config)))
-    runner = TerraformRunner(config, tmp_path / "state", environment, secret_variables={"webhook": webhook})
-    runner.init()
-    return runner
 
 
 def test_rejected_urls_are_explained_without_being_shown(
@@ -76,7 +56,12 @@ module "through_the_root" {
   slack_webhook_url        = var.webhook
 }
 """
-    runner = _runner(tmp_path, {**aws, **terraform_env}, body, f"http://hooks.slack.com/services/{SECRET}")
+    runner = scratch_runner(
+        tmp_path,
+        WEBHOOK_VARIABLE + body,
+        {**aws, **terraform_env},
+        {"webhook": f"http://hooks.slack.com/services/{SECRET}"},
+    )
     with pytest.raises(TerraformError) as failure:
         runner.plan()
     shown = failure.value.stdout + failure.value.stderr
@@ -100,7 +85,12 @@ output "parameter" {
   value = module.notifier.webhook_parameter_name
 }
 """
-    runner = _runner(tmp_path, {**aws, **terraform_env}, body, f"https://hooks.slack.com/services/{SECRET}")
+    runner = scratch_runner(
+        tmp_path,
+        WEBHOOK_VARIABLE + body,
+        {**aws, **terraform_env},
+        {"webhook": f"https://hooks.slack.com/services/{SECRET}"},
+    )
     exit_code, shown = runner.plan()
     assert exit_code == PLAN_CHANGES
     assert "aws_ssm_parameter.webhook[0]" in shown and "(sensitive value)" in shown
