@@ -43,15 +43,20 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
     server.stop()
 
 
-@pytest.fixture
-def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """A clean emulator and the standard AWS environment pointing at it; yields that environment."""
+def _clean_emulator_environment(moto_server: MotoServer, patch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Reset the emulator and point the standard AWS environment at it; returns that environment."""
     moto_server.reset()
     env = aws_environment(moto_server.endpoint_url, REGION)
     for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    yield env
+        patch.setenv(name, value)
+    patch.delenv("AWS_PROFILE", raising=False)
+    return env
+
+
+@pytest.fixture
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A clean emulator and the standard AWS environment pointing at it, for one test."""
+    return _clean_emulator_environment(moto_server, monkeypatch)
 
 
 @pytest.fixture
@@ -76,10 +81,5 @@ def terraform_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def module_aws(moto_server: MotoServer) -> Iterator[dict[str, str]]:
     """Like `aws`, for a whole test module that shares one deployment: reset once, environment set throughout."""
-    moto_server.reset()
-    env = aws_environment(moto_server.endpoint_url, REGION)
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        patch.delenv("AWS_PROFILE", raising=False)
-        yield env
+        yield _clean_emulator_environment(moto_server, patch)

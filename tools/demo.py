@@ -77,6 +77,8 @@ class DemoState:
     applied: bool = False
     destroyed: bool = False
     outputs: dict[str, Any] = field(default_factory=dict)
+    function: dict[str, Any] = field(default_factory=dict)  # the deployed notifier's configuration
+    scheduled_s: int = 0  # the EventBridge scheduled time the notifier is run for
     traffic: Traffic | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
@@ -240,6 +242,9 @@ def step_apply(state: DemoState) -> str:
     state.applied = True  # from here on, clean-up destroys (even a half-finished apply)
     output = state.runner.apply()
     state.outputs = state.runner.outputs()
+    state.function = boto3.client("lambda").get_function_configuration(
+        FunctionName=state.outputs["notifier_function_name"]
+    )
     created = re.search(r"Resources: (\d+) added", output)
     return f"{created.group(1) if created else '?'} resources created; API {state.outputs['rest_api_id']}, stage prod"
 
@@ -248,12 +253,11 @@ def step_write_traffic(state: DemoState) -> str:
     logs = boto3.client("logs")
     apigateway = boto3.client("apigateway")
     stage = apigateway.get_stage(restApiId=state.outputs["rest_api_id"], stageName=state.outputs["stage_name"])
-    scheduled_s = int(time.time()) // SCHEDULE_SECONDS * SCHEDULE_SECONDS
-    lag_s = int(_function_environment(state)["INGESTION_LAG_SECONDS"])
-    interval_s = int(_function_environment(state)["SCHEDULE_INTERVAL_SECONDS"])
-    window_end_ms = (scheduled_s - lag_s) * 1000
-    window_start_ms = window_end_ms - interval_s * 1000
-    state.resources["scheduled_s"] = scheduled_s
+    # The window the deployed function will report for the latest scheduled time, from its own settings.
+    environment = state.function["Environment"]["Variables"]
+    state.scheduled_s = int(time.time()) // SCHEDULE_SECONDS * SCHEDULE_SECONDS
+    window_end_ms = (state.scheduled_s - int(environment["INGESTION_LAG_SECONDS"])) * 1000
+    window_start_ms = window_end_ms - int(environment["SCHEDULE_INTERVAL_SECONDS"]) * 1000
     state.traffic = demo_traffic(
         stage["accessLogSettings"]["format"],
         state.outputs["rest_api_id"],
@@ -275,20 +279,9 @@ def step_write_traffic(state: DemoState) -> str:
     )
 
 
-def _function_environment(state: DemoState) -> dict[str, str]:
-    if "function_environment" not in state.resources:
-        configuration = boto3.client("lambda").get_function_configuration(
-            FunctionName=state.outputs["notifier_function_name"]
-        )
-        state.resources["function_environment"] = configuration["Environment"]["Variables"]
-        state.resources["function_configuration"] = configuration
-    return state.resources["function_environment"]
-
-
 def step_run_notifier(state: DemoState) -> str:
     assert state.receiver is not None
-    function_name = state.outputs["notifier_function_name"]
-    configuration = boto3.client("lambda").get_function(FunctionName=function_name)["Configuration"]
+    configuration = state.function
     package = NOTIFIER_ZIP.read_bytes()
     if configuration["CodeSha256"] != base64_sha256(package):
         raise StepFailed("the deployed function's code is not source_code/dist/notifier.zip")
@@ -298,7 +291,7 @@ def step_run_notifier(state: DemoState) -> str:
     sys.path.insert(0, str(code_dir))
     handler_module = importlib.import_module("accesslog_notifier.handler")
 
-    os.environ.update(_function_environment(state))
+    os.environ.update(configuration["Environment"]["Variables"])
     # The function's own log lines, shown as Lambda's JSON log format would write them to CloudWatch.
     function_log = logging.getLogger("accesslog_notifier")
     log_handler = logging.StreamHandler(sys.stdout)
@@ -308,9 +301,9 @@ def step_run_notifier(state: DemoState) -> str:
     function_log.propagate = False
 
     rule_arn = boto3.client("events").describe_rule(Name=state.outputs["notifier_rule_name"])["Arn"]
-    event = scheduled_event(rule_arn, state.resources["scheduled_s"])
+    event = scheduled_event(rule_arn, state.scheduled_s)
     print(f"  scheduled event: time {event['time']}, rule {rule_arn}")
-    context = FakeLambdaContext(function_name, configuration["FunctionArn"], configuration["Timeout"])
+    context = FakeLambdaContext(configuration["FunctionName"], configuration["FunctionArn"], configuration["Timeout"])
     try:
         state.summary = handler_module.lambda_handler(event, context)
     finally:
@@ -467,9 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                         "errors_by_status": state.traffic.errors_by_status if state.traffic else {},
                         "unparsed": state.traffic.unparsed if state.traffic else 0,
                     },
-                    "resources": {
-                        key: value for key, value in state.resources.items() if key != "function_configuration"
-                    },
+                    "resources": state.resources,
                     "destroyed": state.destroyed,
                 },
                 indent=2,

@@ -44,6 +44,16 @@ def complete(
         yield deployment
 
 
+def _document(policy: str | dict) -> dict:
+    """A policy document as IAM returns it: parsed already by boto3, or a JSON string."""
+    return json.loads(policy) if isinstance(policy, str) else policy
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    """A policy element that may be one string or a list, as a sorted list."""
+    return [value] if isinstance(value, str) else sorted(value)
+
+
 def _stage(complete: Deployment) -> dict:
     return complete.client("apigateway").get_stage(
         restApiId=complete.outputs["rest_api_id"], stageName=complete.outputs["stage_name"]
@@ -54,9 +64,7 @@ def test_cloudwatch_role_trusts_api_gateway_and_has_the_managed_policy(complete:
     iam = complete.client("iam")
     role = iam.get_role(RoleName=CLOUDWATCH_ROLE)["Role"]
     assert role["Path"] == "/service-role/"
-    trust = role["AssumeRolePolicyDocument"]
-    if isinstance(trust, str):
-        trust = json.loads(trust)
+    trust = _document(role["AssumeRolePolicyDocument"])
     principals = [statement["Principal"]["Service"] for statement in trust["Statement"]]
     assert principals == ["apigateway.amazonaws.com"]
     attached = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
@@ -134,9 +142,7 @@ def test_topic_policy_lets_only_these_alarms_publish(complete: Deployment) -> No
     assert publish["Action"] in ("SNS:Publish", ["SNS:Publish"])
     assert publish["Resource"] == topic
     source_arns = publish["Condition"]["ArnLike"]["aws:SourceArn"]
-    assert sorted([source_arns] if isinstance(source_arns, str) else source_arns) == sorted(
-        complete.outputs["alarm_arns"].values()
-    )
+    assert _as_list(source_arns) == sorted(complete.outputs["alarm_arns"].values())
     # The owner statement keeps the account's default rights except Publish, which only these alarms get here.
     assert "SNS:Publish" not in statements["AccountOwnerManagesTopic"]["Action"]
 
@@ -195,23 +201,17 @@ def test_notifier_role_may_only_query_the_access_log_and_read_its_parameter(comp
     role_name = NOTIFIER_ROLE
     assert iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"] == []
     [policy_name] = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
-    document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-    if isinstance(document, str):
-        document = json.loads(document)
+    document = _document(iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"])
     statements = {statement["Sid"]: statement for statement in document["Statement"]}
-
-    def as_list(value: str | list[str]) -> list[str]:
-        return [value] if isinstance(value, str) else sorted(value)
-
     group_arn = f"arn:aws:logs:us-east-1:123456789012:log-group:{complete.outputs['access_log_group_name']}"
-    assert as_list(statements["QueryWatchedLogGroups"]["Action"]) == ["logs:StartQuery"]
-    assert as_list(statements["QueryWatchedLogGroups"]["Resource"]) == [group_arn, f"{group_arn}:*"]
-    assert as_list(statements["ReadAndStopOwnQueries"]["Action"]) == ["logs:GetQueryResults", "logs:StopQuery"]
-    assert as_list(statements["ReadWebhookParameter"]["Action"]) == ["ssm:GetParameter"]
+    assert _as_list(statements["QueryWatchedLogGroups"]["Action"]) == ["logs:StartQuery"]
+    assert _as_list(statements["QueryWatchedLogGroups"]["Resource"]) == [group_arn, f"{group_arn}:*"]
+    assert _as_list(statements["ReadAndStopOwnQueries"]["Action"]) == ["logs:GetQueryResults", "logs:StopQuery"]
+    assert _as_list(statements["ReadWebhookParameter"]["Action"]) == ["ssm:GetParameter"]
     parameter_arn = complete.client("ssm").get_parameter(Name=complete.outputs["webhook_parameter_name"])["Parameter"]
-    assert as_list(statements["ReadWebhookParameter"]["Resource"]) == [parameter_arn["ARN"]]
-    assert as_list(statements["WriteOwnLogs"]["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    every_action = {action for statement in statements.values() for action in as_list(statement["Action"])}
+    assert _as_list(statements["ReadWebhookParameter"]["Resource"]) == [parameter_arn["ARN"]]
+    assert _as_list(statements["WriteOwnLogs"]["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    every_action = {action for statement in statements.values() for action in _as_list(statement["Action"])}
     assert not any(action.endswith("*") for action in every_action)
 
 
