@@ -1,20 +1,29 @@
-# Entry points. Each target bootstraps .venv (once) through the scripts it calls.
-.PHONY: demo test package docs fmt bench
+# The one entry point for people. Each target runs one command; the venv (.venv) is created or updated first
+# whenever pyproject.toml changed. `make help` lists the targets.
+.PHONY: help demo test package docs fmt bench
 
-demo:  ## Apply examples/complete to a local AWS emulator and show the Slack message the notifier sends
-	./scripts/demo
+VENV := .venv/.installed
 
-test:  ## Every check: ruff, terraform fmt/validate/test, pytest (units, moto, examples, demo)
-	./scripts/test
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-package:  ## Rebuild the committed Lambda zips under source_code/dist/ from source_code/
-	./scripts/bootstrap && .venv/bin/python -m tools.package_lambdas
+$(VENV): pyproject.toml
+	tools/bootstrap
 
-docs:  ## Regenerate the inputs/outputs tables in every module README
-	./scripts/bootstrap && .venv/bin/python -m tools.docs
+demo: $(VENV)  ## Apply examples/complete to a local AWS emulator and show the Slack message the notifier sends
+	.venv/bin/python -m tools.demo
 
-fmt:  ## Format Terraform and Python
-	terraform fmt -recursive . && ./scripts/bootstrap && .venv/bin/ruff format . && .venv/bin/ruff check --fix .
+test: $(VENV)  ## Every check: ruff, terraform fmt/validate/test, pytest (units, emulator, examples, the demo)
+	tools/check
 
-bench:  ## The notifier storm benchmark (prints figures)
-	./scripts/bootstrap && .venv/bin/python bench/storm.py
+package: $(VENV)  ## Rebuild the committed Lambda zips under source_code/dist/ from source_code/
+	.venv/bin/python -m tools.package_lambdas
+
+docs: $(VENV)  ## Regenerate the generated parts of the READMEs (inputs/outputs tables)
+	.venv/bin/python -m tools.docs
+
+fmt: $(VENV)  ## Format Terraform and Python
+	tools/fmt
+
+bench: $(VENV)  ## The notifier storm benchmark (prints figures)
+	.venv/bin/python bench/storm.py

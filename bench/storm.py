@@ -32,8 +32,8 @@ sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "source_code" / "notifier")]
 
 import boto3  # noqa: E402
 
-from tools.moto_server import MotoServer, aws_environment  # noqa: E402
-from tools.slack_receiver import SlackReceiver  # noqa: E402
+from tests.support.moto_server import MotoServer, aws_environment  # noqa: E402
+from tests.support.slack_receiver import SlackReceiver  # noqa: E402
 
 GROUP = "/aws/apigateway/storm-prod"
 PARAMETER = "/bench/slack-webhook"

@@ -9,26 +9,25 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tools.moto_server import MotoServer, aws_environment
-from tools.slack_receiver import SlackReceiver
-from tools.tfcli import terraform_environment
+from tests.support.moto_server import MotoServer, aws_environment
+from tests.support.slack_receiver import SlackReceiver
+from tests.support.tfcli import terraform_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# What real AWS and Slack answer where moto differs; read-only, beside the project (CI has it at the same place).
-REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+# What real AWS and Slack answer where moto differs: data files of this repository (see their README).
+FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
 REGION = "us-east-1"
 
 
 @pytest.fixture(scope="session")
-def reference_dir() -> Path:
-    assert REFERENCE_DIR.is_dir(), f"the reference fixtures are missing: {REFERENCE_DIR}"
-    return REFERENCE_DIR
+def fixtures_dir() -> Path:
+    return FIXTURES_DIR
 
 
 @pytest.fixture(scope="session")
-def load_reference(reference_dir: Path):
+def load_fixture(fixtures_dir: Path):
     def load(name: str):
-        return json.loads((reference_dir / name).read_text())
+        return json.loads((fixtures_dir / name).read_text())
 
     return load
 

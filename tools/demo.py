@@ -30,11 +30,11 @@ from typing import Any
 
 import boto3
 
-from tools.moto_server import MotoServer, aws_environment
-from tools.slack_receiver import SlackReceiver
+from tests.support.moto_server import MotoServer, aws_environment
+from tests.support.slack_receiver import SlackReceiver
+from tests.support.terraform import TerraformRunner
+from tests.support.tfcli import terraform_environment
 from tools.slack_render import render_message
-from tools.terraform import TerraformRunner
-from tools.tfcli import terraform_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO_ROOT / "examples" / "complete"
@@ -172,7 +172,7 @@ def demo_traffic(
 
 
 def scheduled_event(rule_arn: str, scheduled_s: int) -> dict[str, Any]:
-    """What EventBridge hands the function for a rate() rule (shape of shared/reference's scheduled event)."""
+    """What EventBridge hands a scheduled rule's target (see tests/fixtures/eventbridge-scheduled-event.json)."""
     _, _, _, region, account, _ = rule_arn.split(":", 5)
     return {
         "version": "0",

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path, load_reference) -> None:
+def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path, load_fixture) -> None:
     report_path = tmp_path / "demo.json"
     result = subprocess.run(
         [sys.executable, "-m", "tools.demo", "--report", str(report_path), "--no-color"],

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.deployment import PLAN_NO_CHANGES, REPO_ROOT, Deployment, deployed_example
-from tools.slack_receiver import SlackReceiver
+from tests.support.deployment import PLAN_NO_CHANGES, REPO_ROOT, Deployment, deployed_example
+from tests.support.slack_receiver import SlackReceiver
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from tests.integration.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
+from tests.support.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
 
 pytestmark = pytest.mark.integration
 

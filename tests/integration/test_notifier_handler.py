@@ -26,8 +26,8 @@ from accesslog_notifier.handler import Dependencies, NotifierError, WebhookUrlCa
 from accesslog_notifier.slack import urllib_post
 from accesslog_notifier.window import format_iso
 
-from tests.unit.notifier_helpers import FakeClock, FakeContext, FakeInsights, access_line
-from tools.slack_receiver import Answer
+from tests.support.notifier import FakeClock, FakeContext, FakeInsights, access_line
+from tests.support.slack_receiver import Answer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GROUP = "/aws/apigateway/orders-prod"
@@ -163,11 +163,11 @@ def test_consecutive_scheduled_runs_report_every_event_exactly_once(aws, boto_se
 
 
 def test_mixed_lines_are_counted_unparsed_lines_reported_and_one_summary_logged(
-    aws, boto_session, slack_receiver, clock, reference_dir, caplog
+    aws, boto_session, slack_receiver, clock, fixtures_dir, caplog
 ):
     [run_ms] = scheduled_times(1)
     start_ms, end_ms = window_of(run_ms)
-    lines = (reference_dir / "access-log-lines.jsonl").read_text().splitlines()
+    lines = (fixtures_dir / "access-log-lines.jsonl").read_text().splitlines()
     lines += [access_line(status=204), access_line(status="503"), access_line(status=404)]
     lines.append(access_line(status=500, resourcePath="/<!channel>", integrationErrorMessage="<http://evil.example|x>"))
     logs = boto_session.client("logs")

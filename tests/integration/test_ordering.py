@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from tests.integration.deployment import EXAMPLES
-from tools.terraform import TerraformRunner
+from tests.support.deployment import EXAMPLES
+from tests.support.terraform import TerraformRunner
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.deployment import REPO_ROOT, scratch_runner
-from tools.terraform import TerraformError
+from tests.support.deployment import REPO_ROOT, scratch_runner
+from tests.support.terraform import TerraformError
 
 pytestmark = pytest.mark.integration
 

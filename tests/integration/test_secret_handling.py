@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.deployment import scratch_runner
-from tools.terraform import PLAN_CHANGES, TerraformError
+from tests.support.deployment import scratch_runner
+from tests.support.terraform import PLAN_CHANGES, TerraformError
 
 pytestmark = pytest.mark.integration
 

@@ -107,8 +107,8 @@ def test_rendered_line_escapes_values_inside_the_json_strings() -> None:
     assert json.loads(line) == {"path": 'a"b\\c', "status": 404}
 
 
-def test_scheduled_event_has_the_eventbridge_shape(load_reference) -> None:
-    reference = load_reference("eventbridge-scheduled-event.json")
+def test_scheduled_event_has_the_eventbridge_shape(load_fixture) -> None:
+    reference = load_fixture("eventbridge-scheduled-event.json")
     event = demo.scheduled_event("arn:aws:events:us-east-1:123456789012:rule/x", 1_795_600_200)
     assert set(event) == set(reference)
     assert (event["detail-type"], event["source"], event["time"]) == (

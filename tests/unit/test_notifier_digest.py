@@ -23,7 +23,7 @@ from accesslog_notifier.query import build_query_string
 from accesslog_notifier.records import Tally
 from accesslog_notifier.window import Window
 
-from tests.unit.notifier_helpers import (
+from tests.support.notifier import (
     access_line,
     console_fragment_value,
     iso_ms,
@@ -124,8 +124,8 @@ def test_incomplete_totals_say_at_least_and_why():
     assert "lower bounds: query q-1 returned the limit &lt;b&gt;" in summary
 
 
-def test_unparsed_lines_alone_are_reported_with_escaped_truncated_examples(reference_dir):
-    unusable = (reference_dir / "access-log-lines.jsonl").read_text().splitlines()[3:]
+def test_unparsed_lines_alone_are_reported_with_escaped_truncated_examples(fixtures_dir):
+    unusable = (fixtures_dir / "access-log-lines.jsonl").read_text().splitlines()[3:]
     unusable.append("<!channel> " + "x" * 5000)
     messages = build_messages(make_report(unusable), top_n=10, max_messages=5)
 

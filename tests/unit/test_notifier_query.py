@@ -24,7 +24,7 @@ from accesslog_notifier.records import Tally
 from accesslog_notifier.window import Window
 from botocore.stub import ANY, Stubber
 
-from tests.unit.notifier_helpers import FakeClock, FakeInsights, access_line, aws_row, aws_timestamp, iso_ms
+from tests.support.notifier import FakeClock, FakeInsights, access_line, aws_row, aws_timestamp, iso_ms
 
 GROUP = "/aws/apigateway/orders-prod"
 WINDOW = Window(iso_ms("2026-11-25T11:59:00.000Z"), iso_ms("2026-11-25T12:04:00.000Z"))
@@ -97,13 +97,13 @@ def test_the_query_selects_errors_and_everything_it_cannot_classify_oldest_first
     ]
 
 
-def test_scheduled_then_running_then_complete_returns_the_complete_rows(stubber, logs_client, load_reference):
+def test_scheduled_then_running_then_complete_returns_the_complete_rows(stubber, logs_client, load_fixture):
     clock = FakeClock()
     start(stubber)
-    results(stubber, load_reference("insights-get-query-results-scheduled.json"))
-    results(stubber, load_reference("insights-get-query-results-running.json"))
-    results(stubber, load_reference("insights-get-query-results-running.json"))
-    complete = load_reference("insights-get-query-results-complete.json")
+    results(stubber, load_fixture("insights-results-scheduled.json"))
+    results(stubber, load_fixture("insights-results-running.json"))
+    results(stubber, load_fixture("insights-results-running.json"))
+    complete = load_fixture("insights-results-complete.json")
     results(stubber, complete)
 
     query_id, rows = run_query(logs_client, [GROUP], WINDOW, QUERY, deadline=clock.now + 60, clock=clock.as_clock())
@@ -128,11 +128,11 @@ def test_the_poll_interval_stops_growing(stubber, logs_client):
 
 @pytest.mark.parametrize("status", ["Failed", "Cancelled", "Timeout", "Unknown"])
 def test_a_final_status_other_than_complete_is_an_error_naming_query_groups_window_and_status(
-    stubber, logs_client, load_reference, status
+    stubber, logs_client, load_fixture, status
 ):
     clock = FakeClock()
     start(stubber, query_id="q-failing")
-    results(stubber, load_reference("insights-get-query-results-scheduled.json"), query_id="q-failing")
+    results(stubber, load_fixture("insights-results-scheduled.json"), query_id="q-failing")
     results(stubber, status_only(status), query_id="q-failing")
 
     with pytest.raises(QueryError) as raised:

@@ -16,15 +16,15 @@ from accesslog_notifier.records import (
 )
 from accesslog_notifier.window import Window
 
-from tests.unit.notifier_helpers import access_line, aws_row, iso_ms, moto_row
+from tests.support.notifier import access_line, aws_row, iso_ms, moto_row
 
-WINDOW = Window(iso_ms("2026-11-25T11:59:00.000Z"), iso_ms("2026-11-25T12:04:00.000Z"))
-INSIDE_MS = iso_ms("2026-11-25T12:01:00.000Z")
+WINDOW = Window(iso_ms("2026-11-25T09:30:00.000Z"), iso_ms("2026-11-25T09:35:00.000Z"))
+INSIDE_MS = iso_ms("2026-11-25T09:32:00.000Z")
 
 
 @pytest.fixture
-def reference_lines(reference_dir) -> list[str]:
-    return (reference_dir / "access-log-lines.jsonl").read_text().splitlines()
+def reference_lines(fixtures_dir) -> list[str]:
+    return (fixtures_dir / "access-log-lines.jsonl").read_text().splitlines()
 
 
 def test_timestamps_in_the_aws_and_the_moto_shape():
@@ -35,21 +35,21 @@ def test_timestamps_in_the_aws_and_the_moto_shape():
         assert parse_timestamp_ms(unusable) is None
 
 
-def test_rows_are_read_by_field_name_whatever_the_order(load_reference):
-    complete = load_reference("insights-get-query-results-complete.json")
+def test_rows_are_read_by_field_name_whatever_the_order(load_fixture):
+    complete = load_fixture("insights-results-complete.json")
     aws = complete["results"][0]
     assert aws[-1]["field"] == "@ptr"  # AWS: @ptr last
     moto = moto_row(INSIDE_MS, "{}")
     assert moto[0]["field"] == "@ptr"  # moto: @ptr first
 
-    assert row_timestamp_ms(aws) == iso_ms("2026-11-25T11:59:01.482Z")
+    assert row_timestamp_ms(aws) == iso_ms("2026-11-25T09:31:12.907Z")
     assert row_timestamp_ms(moto) == INSIDE_MS
 
     tally = Tally(threshold=400, sample_count=5)
     assert tally.add_rows(complete["results"], WINDOW) == 2
     assert tally.add_rows([moto_row(INSIDE_MS, access_line(status=503))], WINDOW) == 1
     assert tally.matched == 3
-    assert dict(tally.by_status) == {502: 1, 404: 1, 503: 1}
+    assert dict(tally.by_status) == {504: 1, 401: 1, 503: 1}
 
 
 @pytest.mark.parametrize(
@@ -75,10 +75,10 @@ def test_status_is_a_number_or_a_digit_string(value, status):
 
 
 def test_each_reference_line_is_an_error_a_success_or_unparsed(reference_lines):
-    # 200 numeric, 502 numeric, "403" quoted, "-" status, truncated JSON, plain text
+    # 200 numeric, 503 numeric, "409" quoted, "-" status, truncated JSON, plain text
     parsed = [parse_access_log_line(line) for line in reference_lines]
 
-    assert [status for _, status in parsed] == [200, 502, 403, None, None, None]
+    assert [status for _, status in parsed] == [200, 503, 409, None, None, None]
     assert parsed[3][0] is not None  # JSON, but its status "-" is not usable
     assert parsed[4][0] is None and parsed[5][0] is None
 
@@ -91,8 +91,8 @@ def test_mixed_lines_give_exact_counts_and_an_unparsed_count(reference_lines):
     tally.add_rows(rows, WINDOW)
 
     assert tally.matched == 2
-    assert dict(tally.by_status) == {502: 1, 403: 1}
-    assert dict(tally.by_route) == {("POST", "/orders"): 1, ("POST", "/v1"): 1}
+    assert dict(tally.by_status) == {503: 1, 409: 1}
+    assert dict(tally.by_route) == {("POST", "/payments"): 1, ("DELETE", "/payments/{paymentId}"): 1}
     assert tally.below_threshold == 2
     assert tally.unparsed == 3
     assert len(tally.unparsed_examples) == 2

@@ -20,8 +20,8 @@ from accesslog_notifier.slack import (
     urllib_post,
 )
 
-from tests.unit.notifier_helpers import FakeClock
-from tools.slack_receiver import WEBHOOK_PATH, Answer
+from tests.support.notifier import FakeClock
+from tests.support.slack_receiver import WEBHOOK_PATH, Answer
 
 PAYLOADS = [{"text": "one", "blocks": []}, {"text": "two", "blocks": []}, {"text": "three", "blocks": []}]
 

@@ -16,23 +16,23 @@ from accesslog_notifier.window import (
     window_for_event,
 )
 
-from tests.unit.notifier_helpers import iso_ms
+from tests.support.notifier import iso_ms
 
 INTERVAL_S = 300
 LAG_S = 60
 
 
-def test_the_reference_event_covers_the_five_minutes_ending_one_lag_before_its_time(load_reference):
-    event = load_reference("eventbridge-scheduled-event.json")  # time 2026-11-25T12:05:00Z
+def test_the_reference_event_covers_the_five_minutes_ending_one_lag_before_its_time(load_fixture):
+    event = load_fixture("eventbridge-scheduled-event.json")  # time 2026-11-25T09:40:00Z
 
     window = window_for_event(event, now_ms=0, interval_seconds=INTERVAL_S, lag_seconds=LAG_S)
 
-    assert window == Window(iso_ms("2026-11-25T11:59:00.000Z"), iso_ms("2026-11-25T12:04:00.000Z"))
+    assert window == Window(iso_ms("2026-11-25T09:34:00.000Z"), iso_ms("2026-11-25T09:39:00.000Z"))
 
 
-def test_the_event_time_wins_over_the_clock(load_reference):
-    event = load_reference("eventbridge-scheduled-event.json")
-    late_start_ms = iso_ms("2026-11-25T12:05:47.913Z")  # the function started 48 s late
+def test_the_event_time_wins_over_the_clock(load_fixture):
+    event = load_fixture("eventbridge-scheduled-event.json")
+    late_start_ms = iso_ms("2026-11-25T09:40:47.913Z")  # the function started 48 s late
 
     assert window_for_event(event, late_start_ms, INTERVAL_S, LAG_S) == window_for_event(event, 0, INTERVAL_S, LAG_S)
 

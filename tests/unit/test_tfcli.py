@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools import tfcli
+from tests.support import tfcli
 
 
 def _fake_mirror(root: Path) -> Path:

@@ -4,7 +4,7 @@ Where a filesystem mirror of hashicorp/aws exists on the machine, providers come
 network); otherwise Terraform uses the registry as usual. Either way a plugin cache shared by every working
 directory of this checkout turns each later ``terraform init`` into a symlink instead of a 700 MB copy.
 
-``python -m tools.tfcli`` prints ``export`` lines for shell scripts.
+``python -m tests.support.tfcli`` prints ``export`` lines for shell scripts.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import platform
 import shlex
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 
 # Where machines conventionally keep provider mirrors; TF_PROVIDER_MIRROR names another one first.

@@ -12,7 +12,7 @@ from typing import Any
 
 import boto3
 
-from tools.terraform import PLAN_NO_CHANGES, TerraformRunner
+from tests.support.terraform import PLAN_NO_CHANGES, TerraformRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"

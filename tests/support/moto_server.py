@@ -1,7 +1,7 @@
 """moto's server on a free 127.0.0.1 port, with the one fidelity fix this project needs.
 
-Run as a program (``python -m tools.moto_server``) it binds port 0, prints ``{"port": N}`` on its first stdout line
-and serves until stopped. :class:`MotoServer` starts that program, reads the port and stops it again.
+Run as a program (``python -m tests.support.moto_server``) it binds port 0, prints ``{"port": N}`` on its first
+stdout line and serves until stopped. :class:`MotoServer` starts that program, reads the port and stops it again.
 
 The fix: moto 5.2 drops a Lambda function's ``LoggingConfig`` (it neither stores nor returns it), so every
 second ``terraform plan`` of a function with ``logging_config`` would show a change that AWS would not. The patch
@@ -16,8 +16,10 @@ import os
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 from typing import Any
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MANAGED_POLICIES_ENV = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
 
 
@@ -94,12 +96,12 @@ class MotoServer:
         self._log_file = open(self.log_path or os.devnull, "w")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, **MANAGED_POLICIES_ENV}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tools.moto_server"],
+            [sys.executable, "-m", "tests.support.moto_server"],
             stdout=subprocess.PIPE,
             stderr=self._log_file,
             text=True,
             env=env,
-            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+            cwd=str(REPO_ROOT),
         )
         assert self.process.stdout is not None
         # The first line is written only after the socket is bound: reading it is the readiness signal.
