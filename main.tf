@@ -1,33 +1,42 @@
-# Composes the modules for one REST API stage. Each part has a switch; each submodule also works alone.
+# Composes the modules for one REST API stage. Each part has a switch; each module also works alone. Inputs are
+# forwarded under the names the modules give them; the wiring between parts is spelled out where it happens.
 
 module "apigateway_account" {
   source = "./modules/apigateway-account"
-  count  = var.manage_account_setting ? 1 : 0
+  count  = var.create_account_setting || var.create_cloudwatch_role ? 1 : 0
 
-  # The role is per region, not per API: its default name is apigateway-cloudwatch-<region>.
-  existing_role_arn = var.cloudwatch_role_arn
+  create_account_setting            = var.create_account_setting
+  create_cloudwatch_role            = var.create_cloudwatch_role
+  cloudwatch_role_arn               = var.cloudwatch_role_arn
+  cloudwatch_role_name              = var.cloudwatch_role_name
+  iam_role_path                     = var.iam_role_path
+  iam_role_permissions_boundary_arn = var.iam_role_permissions_boundary_arn
 
-  tags = var.tags
+  tags                 = var.tags
+  cloudwatch_role_tags = var.cloudwatch_role_tags
 }
 
 module "access_log_group" {
   source = "./modules/access-log-group"
 
-  create            = var.create_access_log_group
-  name              = var.name
-  log_group_name    = var.access_log_group_name
-  retention_in_days = var.access_log_retention_in_days
-  kms_key_arn       = var.access_log_kms_key_arn
+  name                         = var.name
+  create_access_log_group      = var.create_access_log_group
+  access_log_group_name        = var.access_log_group_name
+  access_log_retention_in_days = var.access_log_retention_in_days
+  access_log_kms_key_arn       = var.access_log_kms_key_arn
+  access_log_additional_fields = var.access_log_additional_fields
 
-  tags = var.tags
+  tags                  = var.tags
+  access_log_group_tags = var.access_log_group_tags
 }
 
 module "stage_logging" {
   source = "./modules/stage-logging"
-  count  = var.enable_execution_logging ? 1 : 0
+  count  = var.create_method_settings ? 1 : 0
 
   rest_api_id                     = var.rest_api_id
   stage_name                      = var.stage_name
+  method_path                     = var.method_path
   logging_level                   = var.logging_level
   data_trace_enabled              = var.data_trace_enabled
   metrics_enabled                 = var.metrics_enabled
@@ -35,8 +44,10 @@ module "stage_logging" {
   throttling_rate_limit           = var.throttling_rate_limit
   create_execution_log_group      = var.create_execution_log_group
   execution_log_retention_in_days = var.execution_log_retention_in_days
+  execution_log_kms_key_arn       = var.execution_log_kms_key_arn
 
-  tags = var.tags
+  tags                     = var.tags
+  execution_log_group_tags = var.execution_log_group_tags
 
   # API Gateway refuses execution logging until the account has a CloudWatch role.
   depends_on = [module.apigateway_account]
@@ -44,50 +55,75 @@ module "stage_logging" {
 
 module "error_alarm" {
   source = "./modules/error-alarm"
-  count  = var.enable_alarm ? 1 : 0
+  count  = var.create_alarms ? 1 : 0
 
-  name                     = var.name
-  log_group_name           = module.access_log_group.log_group_name
-  error_status_threshold   = var.error_status_threshold
-  enable_4xx_alarm         = var.enable_4xx_alarm
-  alarm_4xx_threshold      = var.alarm_4xx_threshold
-  enable_5xx_alarm         = var.enable_5xx_alarm
-  alarm_5xx_threshold      = var.alarm_5xx_threshold
-  alarm_period             = var.alarm_period
-  alarm_evaluation_periods = var.alarm_evaluation_periods
-  metric_namespace         = var.metric_namespace
-  create_sns_topic         = var.sns_topic_arn == null
-  sns_topic_arn            = var.sns_topic_arn
+  name = var.name
+  # Wiring: the alarms count the lines of this stage's access-log group.
+  access_log_group_name     = module.access_log_group.access_log_group_name
+  error_status_threshold    = var.error_status_threshold
+  create_4xx_alarm          = var.create_4xx_alarm
+  alarm_4xx_threshold       = var.alarm_4xx_threshold
+  create_5xx_alarm          = var.create_5xx_alarm
+  alarm_5xx_threshold       = var.alarm_5xx_threshold
+  alarm_period              = var.alarm_period
+  alarm_evaluation_periods  = var.alarm_evaluation_periods
+  alarm_datapoints_to_alarm = var.alarm_datapoints_to_alarm
+  alarm_treat_missing_data  = var.alarm_treat_missing_data
+  enable_ok_actions         = var.enable_ok_actions
+  metric_namespace          = var.metric_namespace
+  metric_name_prefix        = var.metric_name_prefix
+  create_sns_topic          = var.create_sns_topic
+  sns_topic_name            = var.sns_topic_name
+  sns_topic_arn             = var.sns_topic_arn
+  sns_topic_kms_key_arn     = var.sns_topic_kms_key_arn
 
-  enable_chatbot                = var.enable_chatbot
-  chatbot_slack_team_id         = var.chatbot_slack_team_id
-  chatbot_slack_channel_id      = var.chatbot_slack_channel_id
-  chatbot_guardrail_policy_arns = var.chatbot_guardrail_policy_arns
+  create_chatbot_channel            = var.create_chatbot_channel
+  chatbot_slack_team_id             = var.chatbot_slack_team_id
+  chatbot_slack_channel_id          = var.chatbot_slack_channel_id
+  chatbot_guardrail_policy_arns     = var.chatbot_guardrail_policy_arns
+  chatbot_logging_level             = var.chatbot_logging_level
+  iam_role_path                     = var.iam_role_path
+  iam_role_permissions_boundary_arn = var.iam_role_permissions_boundary_arn
 
-  tags = var.tags
+  tags           = var.tags
+  alarm_tags     = var.alarm_tags
+  sns_topic_tags = var.sns_topic_tags
+  chatbot_tags   = var.chatbot_tags
 }
 
 module "notifier" {
   source = "./modules/notifier"
-  count  = var.enable_notifier ? 1 : 0
+  count  = var.create_notifier ? 1 : 0
 
-  name            = var.name
-  log_group_names = [module.access_log_group.log_group_name]
-  # The same definition of an error as the alarm above.
-  error_status_threshold = var.error_status_threshold
+  name = var.name
+  # Wiring: the notifier reads the same access-log group as the alarms, with the same definition of an error.
+  log_group_names                    = [module.access_log_group.access_log_group_name]
+  error_status_threshold             = var.error_status_threshold
+  notifier_schedule_interval_minutes = var.notifier_schedule_interval_minutes
+  # The digest is titled after the API unless the caller says otherwise.
+  notifier_settings = merge({ message_title = "${var.name}: API Gateway errors" }, var.notifier_settings)
 
+  create_webhook_parameter      = var.create_webhook_parameter
   slack_webhook_url             = var.slack_webhook_url
+  slack_webhook_url_version     = var.slack_webhook_url_version
   webhook_parameter_name        = var.webhook_parameter_name
   webhook_parameter_kms_key_arn = var.webhook_parameter_kms_key_arn
-  schedule_expression           = var.notifier_schedule_expression
-  ingestion_lag_seconds         = var.notifier_ingestion_lag_seconds
-  sample_count                  = var.notifier_sample_count
-  message_title                 = coalesce(var.notifier_message_title, "${var.name}: API Gateway errors")
-  log_level                     = var.notifier_log_level
 
-  # A broken notifier is an alert too: its failures go to the alarm topic when there is one.
-  enable_failure_alarm        = var.enable_alarm
-  failure_alarm_sns_topic_arn = one(module.error_alarm[*].sns_topic_arn)
+  notifier_runtime                        = var.notifier_runtime
+  notifier_architecture                   = var.notifier_architecture
+  notifier_memory_size                    = var.notifier_memory_size
+  notifier_timeout                        = var.notifier_timeout
+  notifier_reserved_concurrent_executions = var.notifier_reserved_concurrent_executions
+  notifier_maximum_retry_attempts         = var.notifier_maximum_retry_attempts
+  notifier_log_retention_in_days          = var.notifier_log_retention_in_days
+  notifier_package_path                   = var.notifier_package_path
+  iam_role_path                           = var.iam_role_path
+  iam_role_permissions_boundary_arn       = var.iam_role_permissions_boundary_arn
 
-  tags = var.tags
+  # Wiring: a broken notifier is an alert too, so its failures go to the alarm topic when there is one.
+  create_notifier_failure_alarm        = var.create_alarms
+  notifier_failure_alarm_sns_topic_arn = one(module.error_alarm[*].sns_topic_arn)
+
+  tags          = var.tags
+  notifier_tags = var.notifier_tags
 }

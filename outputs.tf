@@ -1,16 +1,16 @@
 output "cloudwatch_role_arn" {
-  description = "ARN of the role in the API Gateway account setting, or null when manage_account_setting is false."
+  description = "ARN of the role in the API Gateway account setting, or null when create_account_setting is false."
   value       = one(module.apigateway_account[*].account_cloudwatch_role_arn)
 }
 
 output "access_log_group_name" {
   description = "Name of the access-log group (created or given)."
-  value       = module.access_log_group.log_group_name
+  value       = module.access_log_group.access_log_group_name
 }
 
 output "access_log_destination_arn" {
   description = "Destination for the stage's access_log_settings.destination_arn (null when create_access_log_group is false: use your group's ARN). Known only once the account setting exists, so a stage that uses it is created after it (API Gateway refuses access logging before)."
-  value       = module.access_log_group.log_group_arn
+  value       = module.access_log_group.access_log_group_arn
   depends_on  = [module.apigateway_account]
 }
 
@@ -20,22 +20,22 @@ output "access_log_format" {
 }
 
 output "execution_log_group_name" {
-  description = "Name of the stage's execution log group, or null when execution logging is not managed here."
+  description = "Name of the stage's execution log group, or null when create_method_settings is false."
   value       = one(module.stage_logging[*].execution_log_group_name)
 }
 
 output "metric_filter_patterns" {
   description = "Filter pattern of each enabled alarm class (4xx, 5xx)."
-  value       = var.enable_alarm ? one(module.error_alarm[*].metric_filter_patterns) : tomap({})
+  value       = var.create_alarms ? one(module.error_alarm[*].metric_filter_patterns) : tomap({})
 }
 
 output "alarm_arns" {
   description = "ARN of each enabled alarm, by class (4xx, 5xx)."
-  value       = var.enable_alarm ? one(module.error_alarm[*].alarm_arns) : tomap({})
+  value       = var.create_alarms ? one(module.error_alarm[*].alarm_arns) : tomap({})
 }
 
 output "sns_topic_arn" {
-  description = "ARN of the SNS topic the alarms notify, or null when the alarm is off."
+  description = "ARN of the SNS topic the alarms notify, or null when create_alarms is false."
   value       = one(module.error_alarm[*].sns_topic_arn)
 }
 
@@ -45,7 +45,7 @@ output "chatbot_configuration_arn" {
 }
 
 output "notifier_function_name" {
-  description = "Name of the notifier function, or null when the notifier is off."
+  description = "Name of the notifier function, or null when create_notifier is false."
   value       = one(module.notifier[*].function_name)
 }
 

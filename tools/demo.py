@@ -257,7 +257,7 @@ def step_write_traffic(state: DemoState) -> str:
     environment = state.function["Environment"]["Variables"]
     state.scheduled_s = int(time.time()) // SCHEDULE_SECONDS * SCHEDULE_SECONDS
     window_end_ms = (state.scheduled_s - int(environment["INGESTION_LAG_SECONDS"])) * 1000
-    window_start_ms = window_end_ms - int(environment["SCHEDULE_INTERVAL_SECONDS"]) * 1000
+    window_start_ms = window_end_ms - int(environment["SCHEDULE_INTERVAL_MINUTES"]) * 60_000
     state.traffic = demo_traffic(
         stage["accessLogSettings"]["format"],
         state.outputs["rest_api_id"],

@@ -1,7 +1,10 @@
-"""Inputs/outputs tables in each module's README, generated from variables.tf and outputs.tf.
+"""The generated parts of the READMEs: inputs/outputs tables, and the notifier settings table.
 
 terraform-docs cannot be installed here, so this does its job for the root module and every module under
-modules/: the tables go between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``.
+modules/: the tables go between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->`` (terraform-docs' own
+markers, so users who have it can regenerate them). The notifier settings (keys of ``notifier_settings``) come from
+the one declaration the function and the module share, source_code/notifier/accesslog_notifier/settings.json, and go
+between ``<!-- BEGIN_NOTIFIER_SETTINGS -->`` and ``<!-- END_NOTIFIER_SETTINGS -->``.
 
     python -m tools.docs          # rewrite the tables
     python -m tools.docs --check  # exit 1 if a README's tables differ from the code
@@ -20,7 +23,14 @@ import hcl2
 from hcl2 import SerializationOptions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "source_code" / "notifier"))
+
+from accesslog_notifier.config import contract, describe_rule  # noqa: E402
+
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
+SETTINGS_BEGIN, SETTINGS_END = "<!-- BEGIN_NOTIFIER_SETTINGS -->", "<!-- END_NOTIFIER_SETTINGS -->"
+# READMEs that document notifier_settings.
+SETTINGS_READMES = ("README.md", "modules/notifier/README.md")
 REGENERATE_COMMAND = "make docs"
 _OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=False)
 
@@ -66,6 +76,8 @@ def render_tables(module_dir: Path) -> str:
         description = body.get("description", "")
         if body.get("sensitive"):
             description += " (sensitive)"
+        if body.get("ephemeral"):
+            description += " (ephemeral)"
         kind = _cell(re.sub(r"^\$\{(.*)\}$", r"\1", body.get("type", "any"), flags=re.DOTALL))
         lines.append(f"| `{name}` | {_prose(description)} | `{kind}` | {default} | {'yes' if required else 'no'} |")
     lines += ["", "## Outputs", "", "| Name | Description |", "|---|---|"]
@@ -75,25 +87,49 @@ def render_tables(module_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def updated_readme(readme_text: str, tables: str) -> str:
+def render_settings_table() -> str:
+    """The keys of notifier_settings: what each accepts and its default, from settings.json."""
+    lines = [
+        "| Key | Environment variable | Allowed | Default | Description |",
+        "|---|---|---|---|---|",
+    ]
+    for key, spec in contract()["settings"].items():
+        if spec["source"] != "settings":
+            continue
+        default = f"`{_cell(json.dumps(spec['default']))}`"
+        lines.append(
+            f"| `{key}` | `{spec['env']}` | {_prose(describe_rule(spec))} | {default} | {_prose(spec['description'])} |"
+        )
+    return "\n".join(lines)
+
+
+def updated_readme(readme_text: str, tables: str, begin: str = BEGIN, end: str = END) -> str:
     """The README with the text between the markers replaced by ``tables``."""
-    if BEGIN not in readme_text or END not in readme_text:
-        raise ValueError(f"the README has no {BEGIN} ... {END} markers")
-    head, rest = readme_text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{tables}\n{END}{tail}"
+    if begin not in readme_text or end not in readme_text:
+        raise ValueError(f"the README has no {begin} ... {end} markers")
+    head, rest = readme_text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{tables}\n{end}{tail}"
+
+
+def regenerated(readme: Path) -> str:
+    """A README's text with every generated part brought up to date."""
+    text = readme.read_text() if readme.is_file() else ""
+    text = updated_readme(text, render_tables(readme.parent))
+    if readme.relative_to(REPO_ROOT).as_posix() in SETTINGS_READMES:
+        text = updated_readme(text, render_settings_table(), SETTINGS_BEGIN, SETTINGS_END)
+    return text
 
 
 def stale_readmes() -> list[str]:
     stale = []
     for module_dir in module_dirs():
         readme = module_dir / "README.md"
-        text = readme.read_text() if readme.is_file() else ""
         try:
-            if updated_readme(text, render_tables(module_dir)) != text:
+            if regenerated(readme) != readme.read_text():
                 stale.append(readme.relative_to(REPO_ROOT).as_posix())
-        except ValueError:
-            stale.append(f"{readme.relative_to(REPO_ROOT).as_posix()} (no {BEGIN} markers)")
+        except (ValueError, FileNotFoundError) as error:
+            stale.append(f"{readme.relative_to(REPO_ROOT).as_posix()} ({error})")
     return stale
 
 
@@ -110,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for module_dir in module_dirs():
         readme = module_dir / "README.md"
-        readme.write_text(updated_readme(readme.read_text(), render_tables(module_dir)))
+        readme.write_text(regenerated(readme))
         print(f"updated {readme.relative_to(REPO_ROOT)}")
     return 0
 

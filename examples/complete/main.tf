@@ -157,15 +157,16 @@ module "api_logging" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
 
-  manage_account_setting   = var.manage_account_setting
-  enable_execution_logging = true
-  logging_level            = "INFO"
-  metrics_enabled          = true
-  create_access_log_group  = true
-  enable_alarm             = true
-  enable_chatbot           = false
-  enable_notifier          = true
-  slack_webhook_url        = var.slack_webhook_url
+  create_account_setting  = var.create_account_setting
+  create_cloudwatch_role  = var.create_account_setting
+  create_method_settings  = true
+  logging_level           = "INFO"
+  metrics_enabled         = true
+  create_access_log_group = true
+  create_alarms           = true
+  create_chatbot_channel  = false
+  create_notifier         = true
+  slack_webhook_url       = var.slack_webhook_url
 
   tags = var.tags
 }

@@ -10,16 +10,17 @@ variable "name" {
   default     = "example-api"
 }
 
-variable "manage_account_setting" {
-  description = "Let this example own the region's API Gateway account setting (its CloudWatch role). Set false where another configuration owns it: it is one per account and region."
+variable "create_account_setting" {
+  description = "Let this example own the region's API Gateway account setting and its CloudWatch role. Set false where another configuration owns them: the setting is one per account and region."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/services/...). Stored as an SSM SecureString; never printed."
+  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/services/...). Written to an SSM SecureString; ephemeral, so never in a plan file or the state (give it on every plan and apply, e.g. TF_VAR_slack_webhook_url)."
   type        = string
+  ephemeral   = true
   sensitive   = true
 }
 

@@ -6,11 +6,12 @@ module "api_errors" {
   name                   = var.name
   error_status_threshold = 500
 
-  manage_account_setting   = false
-  enable_execution_logging = false
-  create_access_log_group  = false
-  access_log_group_name    = var.access_log_group_name
+  create_account_setting  = false
+  create_cloudwatch_role  = false
+  create_method_settings  = false
+  create_access_log_group = false
+  access_log_group_name   = var.access_log_group_name
 
-  enable_alarm     = true
-  enable_4xx_alarm = false
+  create_alarms    = true
+  create_4xx_alarm = false
 }

@@ -1,5 +1,7 @@
 locals {
-  log_group_name = coalesce(var.log_group_name, "/aws/apigateway/${var.name}-accesslog")
+  # Log group names follow one rule, declared with the notifier's settings (which reads these groups).
+  contract       = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  log_group_name = coalesce(var.access_log_group_name, "/aws/apigateway/${var.name}-accesslog")
 
   # The access-log format. Every field is a JSON string except `status`, which is a JSON number: CloudWatch
   # metric filters compare numbers only ({ $.status >= 400 } never matches "404"), and the error alarm and the
@@ -23,7 +25,7 @@ locals {
     xrayTraceId             = "$context.xrayTraceId"
     apiId                   = "$context.apiId"
     stage                   = "$context.stage"
-  }, var.additional_format_fields)
+  }, var.access_log_additional_fields)
 
   numeric_fields = {
     status = "$context.status"
@@ -37,11 +39,11 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
-  count = var.create ? 1 : 0
+  count = var.create_access_log_group ? 1 : 0
 
   name              = local.log_group_name
-  retention_in_days = var.retention_in_days
-  kms_key_id        = var.kms_key_arn
+  retention_in_days = var.access_log_retention_in_days
+  kms_key_id        = var.access_log_kms_key_arn
 
-  tags = merge(var.tags, var.log_group_tags)
+  tags = merge(var.tags, var.access_log_group_tags)
 }

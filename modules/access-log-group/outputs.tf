@@ -1,10 +1,10 @@
-output "log_group_name" {
+output "access_log_group_name" {
   description = "Name of the access-log group."
-  value       = var.create ? one(aws_cloudwatch_log_group.this[*].name) : local.log_group_name
+  value       = var.create_access_log_group ? one(aws_cloudwatch_log_group.this[*].name) : local.log_group_name
 }
 
-output "log_group_arn" {
-  description = "ARN of the created access-log group, without the trailing :* (the form a stage's access_log_settings.destination_arn takes); null when create is false."
+output "access_log_group_arn" {
+  description = "ARN of the created access-log group, without the trailing :* (the form a stage's access_log_settings.destination_arn takes); null when create_access_log_group is false."
   value       = one(aws_cloudwatch_log_group.this[*].arn)
 }
 

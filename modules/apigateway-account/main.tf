@@ -3,12 +3,14 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  create_role = var.existing_role_arn == null
-  role_name   = coalesce(var.role_name, "apigateway-cloudwatch-${data.aws_region.current.id}")
+  # Formats shared by every module (ARNs, paths, retention days) are declared once, beside the notifier's settings.
+  contract             = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  cloudwatch_role_name = coalesce(var.cloudwatch_role_name, "apigateway-cloudwatch-${data.aws_region.current.id}")
+  cloudwatch_role_arn  = var.create_cloudwatch_role ? one(aws_iam_role.this[*].arn) : var.cloudwatch_role_arn
 }
 
 data "aws_iam_policy_document" "apigateway_assume_role" {
-  count = local.create_role ? 1 : 0
+  count = var.create_cloudwatch_role ? 1 : 0
 
   statement {
     sid     = "APIGatewayPushesLogs"
@@ -22,28 +24,31 @@ data "aws_iam_policy_document" "apigateway_assume_role" {
 }
 
 resource "aws_iam_role" "this" {
-  count = local.create_role ? 1 : 0
+  count = var.create_cloudwatch_role ? 1 : 0
 
-  name                 = local.role_name
-  path                 = var.role_path
+  name                 = local.cloudwatch_role_name
+  path                 = var.iam_role_path
   description          = "Lets API Gateway write execution and access logs to CloudWatch Logs in ${data.aws_region.current.id}."
   assume_role_policy   = one(data.aws_iam_policy_document.apigateway_assume_role[*].json)
-  permissions_boundary = var.role_permissions_boundary_arn
+  permissions_boundary = var.iam_role_permissions_boundary_arn
 
-  tags = merge(var.tags, var.role_tags)
+  tags = merge(var.tags, var.cloudwatch_role_tags)
 }
 
 resource "aws_iam_role_policy_attachment" "push_to_cloudwatch_logs" {
-  count = local.create_role ? 1 : 0
+  count = var.create_cloudwatch_role ? 1 : 0
 
   role       = one(aws_iam_role.this[*].name)
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 }
 
 resource "aws_api_gateway_account" "this" {
-  count = var.manage_account_setting ? 1 : 0
+  count = var.create_account_setting ? 1 : 0
 
-  cloudwatch_role_arn = local.create_role ? one(aws_iam_role.this[*].arn) : var.existing_role_arn
+  cloudwatch_role_arn = local.cloudwatch_role_arn
+  # Provider 5.x keeps the setting on destroy unless told otherwise: every REST API in the region would keep
+  # pointing at the role that destroy deletes. Reset it instead (provider >= 5.94; the default from 6.0).
+  reset_on_delete = true
 
   # API Gateway checks the role's permissions when the setting is written: attach the policy first.
   depends_on = [aws_iam_role_policy_attachment.push_to_cloudwatch_logs]

@@ -5,20 +5,23 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  # What counts as an error is declared once, with the notifier's settings, so both methods agree.
+  contract           = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  threshold          = local.contract.settings.error_status_threshold
   metric_name_prefix = coalesce(var.metric_name_prefix, var.name)
 
   # One definition of "error" for both methods: error_status_threshold, split into the 4xx and 5xx classes.
   # Status is a JSON number in the access log, so these numeric comparisons match (a quoted "404" would not).
   status_classes = {
     "4xx" = {
-      enabled   = var.enable_4xx_alarm
+      enabled   = var.create_4xx_alarm
       lowest    = max(var.error_status_threshold, 400)
       pattern   = "{ $.status >= ${max(var.error_status_threshold, 400)} && $.status <= 499 }"
       threshold = var.alarm_4xx_threshold
       meaning   = "client errors"
     }
     "5xx" = {
-      enabled   = var.enable_5xx_alarm
+      enabled   = var.create_5xx_alarm
       lowest    = max(var.error_status_threshold, 500)
       pattern   = "{ $.status >= ${max(var.error_status_threshold, 500)} }"
       threshold = var.alarm_5xx_threshold
@@ -39,7 +42,7 @@ resource "aws_cloudwatch_log_metric_filter" "this" {
   for_each = local.enabled_classes
 
   name           = "${var.name}-${each.key}"
-  log_group_name = var.log_group_name
+  log_group_name = var.access_log_group_name
   pattern        = each.value.pattern
 
   metric_transformation {
@@ -56,7 +59,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   for_each = local.enabled_classes
 
   alarm_name        = "${var.name}-${each.key}"
-  alarm_description = "${each.value.threshold} or more ${each.value.meaning} (status >= ${each.value.lowest}) in ${var.alarm_period} s in access log ${var.log_group_name}."
+  alarm_description = "${each.value.threshold} or more ${each.value.meaning} (status >= ${each.value.lowest}) in ${var.alarm_period} s in access log ${var.access_log_group_name}."
 
   namespace           = var.metric_namespace
   metric_name         = aws_cloudwatch_log_metric_filter.this[each.key].metric_transformation[0].name
@@ -66,7 +69,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   datapoints_to_alarm = var.alarm_datapoints_to_alarm
   threshold           = each.value.threshold
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = var.treat_missing_data
+  treat_missing_data  = var.alarm_treat_missing_data
 
   alarm_actions = [local.sns_topic_arn]
   ok_actions    = var.enable_ok_actions ? [local.sns_topic_arn] : []
@@ -78,7 +81,7 @@ resource "aws_sns_topic" "this" {
   count = var.create_sns_topic ? 1 : 0
 
   name              = coalesce(var.sns_topic_name, "${var.name}-api-errors")
-  kms_master_key_id = var.sns_kms_master_key_id
+  kms_master_key_id = var.sns_topic_kms_key_arn
 
   tags = merge(var.tags, var.sns_topic_tags)
 }
@@ -151,7 +154,7 @@ resource "aws_sns_topic_policy" "this" {
 }
 
 data "aws_iam_policy_document" "chatbot_assume_role" {
-  count = var.enable_chatbot ? 1 : 0
+  count = var.create_chatbot_channel ? 1 : 0
 
   statement {
     actions = ["sts:AssumeRole"]
@@ -164,19 +167,21 @@ data "aws_iam_policy_document" "chatbot_assume_role" {
 }
 
 resource "aws_iam_role" "chatbot" {
-  count = var.enable_chatbot ? 1 : 0
+  count = var.create_chatbot_channel ? 1 : 0
 
   # IAM and Chatbot names are account-wide: the region keeps the module applicable in several regions.
-  name               = "${var.name}-chatbot-${data.aws_region.current.id}"
-  description        = "Channel role of the ${var.name} Chatbot configuration: read alarm details to render notifications."
-  assume_role_policy = one(data.aws_iam_policy_document.chatbot_assume_role[*].json)
+  name                 = "${var.name}-chatbot-${data.aws_region.current.id}"
+  path                 = var.iam_role_path
+  description          = "Channel role of the ${var.name} Chatbot configuration: read alarm details to render notifications."
+  assume_role_policy   = one(data.aws_iam_policy_document.chatbot_assume_role[*].json)
+  permissions_boundary = var.iam_role_permissions_boundary_arn
 
   tags = merge(var.tags, var.chatbot_tags)
 }
 
 # Chatbot only reads the alarm to draw its notification; the guardrail below caps the channel further.
 data "aws_iam_policy_document" "chatbot_notifications" {
-  count = var.enable_chatbot ? 1 : 0
+  count = var.create_chatbot_channel ? 1 : 0
 
   statement {
     sid       = "ReadAlarmsForNotifications"
@@ -186,7 +191,7 @@ data "aws_iam_policy_document" "chatbot_notifications" {
 }
 
 resource "aws_iam_role_policy" "chatbot_notifications" {
-  count = var.enable_chatbot ? 1 : 0
+  count = var.create_chatbot_channel ? 1 : 0
 
   name   = "notifications-only"
   role   = one(aws_iam_role.chatbot[*].id)
@@ -194,7 +199,7 @@ resource "aws_iam_role_policy" "chatbot_notifications" {
 }
 
 resource "aws_chatbot_slack_channel_configuration" "this" {
-  count = var.enable_chatbot ? 1 : 0
+  count = var.create_chatbot_channel ? 1 : 0
 
   configuration_name    = "${var.name}-api-errors-${data.aws_region.current.id}"
   iam_role_arn          = one(aws_iam_role.chatbot[*].arn)

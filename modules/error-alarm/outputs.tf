@@ -37,3 +37,13 @@ output "chatbot_role_arn" {
   description = "ARN of the Chatbot channel role, or null when Chatbot is off."
   value       = one(aws_iam_role.chatbot[*].arn)
 }
+
+output "access_log_group_name" {
+  description = "The access-log group the metric filters read."
+  value       = var.access_log_group_name
+}
+
+output "alarm_actions" {
+  description = "Topics each alarm notifies, by status class: alarm (ALARM) and ok (OK) actions."
+  value       = { for class, alarm in aws_cloudwatch_metric_alarm.this : class => { alarm = alarm.alarm_actions, ok = alarm.ok_actions } }
+}

@@ -9,14 +9,14 @@ variable "name" {
   }
 }
 
-variable "log_group_name" {
+variable "access_log_group_name" {
   description = "Name of the access-log group to watch. Its lines must be JSON with a numeric status field (the access-log-group module's format)."
   type        = string
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._/#-]{1,512}$", var.log_group_name))
-    error_message = "log_group_name must be 1-512 characters of letters, digits, '.', '_', '-', '/' or '#' (got \"${var.log_group_name}\")."
+    condition     = can(regex(local.contract.patterns.log_group_name, var.access_log_group_name))
+    error_message = "access_log_group_name must be a log group name matching ${local.contract.patterns.log_group_name} (got \"${var.access_log_group_name}\")."
   }
 }
 
@@ -27,20 +27,20 @@ variable "error_status_threshold" {
   default     = 400
 
   validation {
-    condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= 400 && var.error_status_threshold <= 599
-    error_message = "error_status_threshold must be a whole HTTP status from 400 to 599 (got ${var.error_status_threshold})."
+    condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= local.threshold.minimum && var.error_status_threshold <= local.threshold.maximum
+    error_message = "error_status_threshold must be a whole number from ${local.threshold.minimum} to ${local.threshold.maximum} (got ${var.error_status_threshold})."
   }
 }
 
-variable "enable_4xx_alarm" {
+variable "create_4xx_alarm" {
   description = "Create the metric filter and alarm for client errors (4xx)."
   type        = bool
   nullable    = false
   default     = true
 
   validation {
-    condition     = !var.enable_4xx_alarm || var.error_status_threshold < 500
-    error_message = "enable_4xx_alarm must be false when error_status_threshold is 500 or more: no 4xx status would count as an error."
+    condition     = !var.create_4xx_alarm || var.error_status_threshold < 500
+    error_message = "create_4xx_alarm must be false when error_status_threshold is 500 or more: no 4xx status would count as an error."
   }
 }
 
@@ -56,15 +56,15 @@ variable "alarm_4xx_threshold" {
   }
 }
 
-variable "enable_5xx_alarm" {
+variable "create_5xx_alarm" {
   description = "Create the metric filter and alarm for server errors (5xx)."
   type        = bool
   nullable    = false
   default     = true
 
   validation {
-    condition     = var.enable_5xx_alarm || var.enable_4xx_alarm
-    error_message = "enable_4xx_alarm and enable_5xx_alarm are both false: there would be a topic with no alarm to feed it. Enable one, or do not use this module."
+    condition     = var.create_5xx_alarm || var.create_4xx_alarm
+    error_message = "create_4xx_alarm and create_5xx_alarm are both false: there would be a topic with no alarm to feed it. Enable one, or do not use this module."
   }
 }
 
@@ -120,15 +120,15 @@ variable "alarm_datapoints_to_alarm" {
   }
 }
 
-variable "treat_missing_data" {
+variable "alarm_treat_missing_data" {
   description = "How the alarm treats periods without data. A period without errors has no data (the filter emits nothing), so notBreaching lets the alarm return to OK."
   type        = string
   nullable    = false
   default     = "notBreaching"
 
   validation {
-    condition     = contains(["notBreaching", "breaching", "ignore", "missing"], var.treat_missing_data)
-    error_message = "treat_missing_data must be one of notBreaching, breaching, ignore, missing (got \"${var.treat_missing_data}\")."
+    condition     = contains(["notBreaching", "breaching", "ignore", "missing"], var.alarm_treat_missing_data)
+    error_message = "alarm_treat_missing_data must be one of notBreaching, breaching, ignore, missing (got \"${var.alarm_treat_missing_data}\")."
   }
 }
 
@@ -186,7 +186,7 @@ variable "sns_topic_arn" {
   default     = null
 
   validation {
-    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.sns_topic_arn))
+    condition     = var.sns_topic_arn == null || can(regex(local.contract.patterns.sns_topic_arn, var.sns_topic_arn))
     error_message = "sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic> (got \"${coalesce(var.sns_topic_arn, "null")}\")."
   }
 
@@ -196,18 +196,23 @@ variable "sns_topic_arn" {
   }
 }
 
-variable "sns_kms_master_key_id" {
-  description = "Customer managed KMS key (id, alias or ARN) to encrypt the created topic with. Its key policy must let cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*)."
+variable "sns_topic_kms_key_arn" {
+  description = "ARN of a customer managed KMS key to encrypt the created topic with. Its key policy must let cloudwatch.amazonaws.com use it: the kms_key_policy_json output holds that statement."
   type        = string
   default     = null
 
   validation {
-    condition     = var.sns_kms_master_key_id == null || !endswith(coalesce(var.sns_kms_master_key_id, "-"), "alias/aws/sns")
-    error_message = "sns_kms_master_key_id must not be the AWS managed alias/aws/sns key: its policy cannot be changed, so CloudWatch could not publish the alarms. Use a customer managed key."
+    condition     = var.sns_topic_kms_key_arn == null || !endswith(coalesce(var.sns_topic_kms_key_arn, "-"), "alias/aws/sns")
+    error_message = "sns_topic_kms_key_arn must not be the AWS managed alias/aws/sns key: its key policy cannot be changed to let CloudWatch use it, so the alarms could not publish to the topic. Use a customer managed key."
+  }
+
+  validation {
+    condition     = var.sns_topic_kms_key_arn == null || endswith(coalesce(var.sns_topic_kms_key_arn, "-"), "alias/aws/sns") || can(regex(local.contract.patterns.kms_key_arn, var.sns_topic_kms_key_arn))
+    error_message = "sns_topic_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.sns_topic_kms_key_arn)})."
   }
 }
 
-variable "enable_chatbot" {
+variable "create_chatbot_channel" {
   description = "Create an AWS Chatbot Slack channel configuration subscribed to the topic. The Slack workspace must have been authorised once in the Chatbot console."
   type        = bool
   nullable    = false
@@ -215,24 +220,24 @@ variable "enable_chatbot" {
 }
 
 variable "chatbot_slack_team_id" {
-  description = "Slack workspace (team) id, as shown in the Chatbot console, like T07EA123LEP. Required when enable_chatbot is true."
+  description = "Slack workspace (team) id, as shown in the Chatbot console, like T07EA123LEP. Required when create_chatbot_channel is true."
   type        = string
   default     = null
 
   validation {
-    condition     = !var.enable_chatbot || can(regex("^[0-9A-Z]{1,255}$", var.chatbot_slack_team_id))
-    error_message = "chatbot_slack_team_id must be the workspace id in capitals and digits, like T07EA123LEP, when enable_chatbot is true."
+    condition     = !var.create_chatbot_channel || can(regex("^[0-9A-Z]{1,255}$", var.chatbot_slack_team_id))
+    error_message = "chatbot_slack_team_id must be the workspace id in capitals and digits, like T07EA123LEP, when create_chatbot_channel is true."
   }
 }
 
 variable "chatbot_slack_channel_id" {
-  description = "Slack channel id (from the channel's link), like C07EZ1ABC23. Required when enable_chatbot is true."
+  description = "Slack channel id (from the channel's link), like C07EZ1ABC23. Required when create_chatbot_channel is true."
   type        = string
   default     = null
 
   validation {
-    condition     = !var.enable_chatbot || can(regex("^[A-Za-z0-9]{1,255}$", var.chatbot_slack_channel_id))
-    error_message = "chatbot_slack_channel_id must be a Slack channel id of letters and digits, like C07EZ1ABC23, when enable_chatbot is true."
+    condition     = !var.create_chatbot_channel || can(regex("^[A-Za-z0-9]{1,255}$", var.chatbot_slack_channel_id))
+    error_message = "chatbot_slack_channel_id must be a Slack channel id of letters and digits, like C07EZ1ABC23, when create_chatbot_channel is true."
   }
 }
 
@@ -242,7 +247,7 @@ variable "chatbot_guardrail_policy_arns" {
   default     = null
 
   validation {
-    condition     = var.chatbot_guardrail_policy_arns == null || alltrue([for arn in coalesce(var.chatbot_guardrail_policy_arns, []) : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", arn))])
+    condition     = var.chatbot_guardrail_policy_arns == null || alltrue([for arn in coalesce(var.chatbot_guardrail_policy_arns, []) : can(regex(local.contract.patterns.iam_policy_arn, arn))])
     error_message = "chatbot_guardrail_policy_arns must be IAM policy ARNs like arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess."
   }
 
@@ -266,6 +271,29 @@ variable "chatbot_logging_level" {
   validation {
     condition     = contains(["ERROR", "INFO", "NONE"], var.chatbot_logging_level)
     error_message = "chatbot_logging_level must be one of ERROR, INFO, NONE (got \"${var.chatbot_logging_level}\")."
+  }
+}
+
+variable "iam_role_path" {
+  description = "IAM path of the roles this module creates."
+  type        = string
+  nullable    = false
+  default     = "/"
+
+  validation {
+    condition     = can(regex(local.contract.patterns.iam_role_path, var.iam_role_path)) && length(var.iam_role_path) <= 512
+    error_message = "iam_role_path must start and end with '/' and hold only letters, digits and +=,.@_- between them, like /service-role/ (got \"${var.iam_role_path}\")."
+  }
+}
+
+variable "iam_role_permissions_boundary_arn" {
+  description = "ARN of the managed policy to set as the permissions boundary of the roles this module creates, where the organisation requires one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_role_permissions_boundary_arn == null || can(regex(local.contract.patterns.iam_policy_arn, var.iam_role_permissions_boundary_arn))
+    error_message = "iam_role_permissions_boundary_arn must be an IAM policy ARN like arn:aws:iam::123456789012:policy/boundary (got ${jsonencode(var.iam_role_permissions_boundary_arn)})."
   }
 }
 

@@ -6,17 +6,53 @@ data "aws_caller_identity" "current" {}
 
 locals {
   function_name = "${var.name}-accesslog-notifier"
-  package_path  = coalesce(var.package_path, "${path.module}/../../source_code/dist/notifier.zip")
+  package_path  = coalesce(var.notifier_package_path, "${path.module}/../../source_code/dist/notifier.zip")
 
-  # The run's window is one schedule interval long, so the function must know the rate in seconds.
-  rate_parts       = regex("^rate\\(([0-9]+) (minute|hour|day)s?\\)$", var.schedule_expression)
-  interval_seconds = tonumber(local.rate_parts[0]) * { minute = 60, hour = 3600, day = 86400 }[local.rate_parts[1]]
+  # The function's settings are declared once, in the package's settings.json: the function checks its environment
+  # against it, and this module validates its inputs and renders the environment from it.
+  contract = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  # Every spec with every attribute (null where it has none), so conditions can test any of them.
+  specs = {
+    for key, spec in local.contract.settings : key => merge({
+      minimum   = null, maximum = null, allowed = null, min_length = null, max_length = null, pattern = null,
+      min_items = null, max_items = null, item_pattern = null, default = null,
+    }, spec)
+  }
+  tunables = { for key, spec in local.specs : key => spec if spec.source == "settings" }
+  # A rule in words, as the function words it (config.describe_rule).
+  rules = {
+    for key, spec in local.specs : key => (
+      spec.allowed != null ? "one of ${join(", ", spec.allowed)}" :
+      spec.type == "integer" ? "a whole number from ${spec.minimum} to ${spec.maximum}" :
+      spec.type == "string" && spec.pattern != null ? "a string of ${spec.min_length} to ${spec.max_length} characters matching ${local.contract.patterns[coalesce(spec.pattern, "-")]}" :
+      spec.type == "string" ? "a string of ${spec.min_length} to ${spec.max_length} characters" :
+      "a JSON array of ${spec.min_items} to ${spec.max_items} strings matching ${local.contract.patterns[coalesce(spec.item_pattern, "-")]}"
+    )
+  }
+  settings = { for key, spec in local.tunables : key => try(var.notifier_settings[key], spec.default) }
 
-  # Whether a URL was given is not secret; the URL is.
-  create_parameter       = nonsensitive(var.slack_webhook_url != null)
-  webhook_parameter_name = local.create_parameter ? "/${var.name}/accesslog-notifier/slack-webhook-url" : var.webhook_parameter_name
+  # A cron expression on whole multiples of the interval: the scheduled minute of every run is then known.
+  interval = var.notifier_schedule_interval_minutes
+  schedule_expression = (
+    local.interval == 1 ? "cron(* * * * ? *)" :
+    local.interval < 60 ? "cron(0/${local.interval} * * * ? *)" :
+    local.interval < 1440 ? "cron(0 0/${local.interval / 60} * * ? *)" :
+    "cron(0 0 * * ? *)"
+  )
+
+  webhook_parameter_name = var.create_webhook_parameter ? "/${var.name}/accesslog-notifier/slack-webhook-url" : var.webhook_parameter_name
   # SSM parameter ARNs have no slash between "parameter" and a name that starts with one.
-  webhook_parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(coalesce(local.webhook_parameter_name, "-"), "/")}"
+  webhook_parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(local.webhook_parameter_name, "/")}"
+
+  environment = merge(
+    { for key, value in local.settings : local.specs[key].env => tostring(value) },
+    {
+      (local.specs.log_group_names.env)           = jsonencode(var.log_group_names)
+      (local.specs.webhook_parameter_name.env)    = local.webhook_parameter_name
+      (local.specs.error_status_threshold.env)    = tostring(var.error_status_threshold)
+      (local.specs.schedule_interval_minutes.env) = tostring(var.notifier_schedule_interval_minutes)
+    },
+  )
 
   watched_log_group_arns = [
     for name in var.log_group_names :
@@ -29,13 +65,15 @@ locals {
 ################################################################################
 
 resource "aws_ssm_parameter" "webhook" {
-  count = local.create_parameter ? 1 : 0
+  count = var.create_webhook_parameter ? 1 : 0
 
   name        = local.webhook_parameter_name
   description = "Slack incoming webhook the ${local.function_name} function posts to."
   type        = "SecureString"
   key_id      = var.webhook_parameter_kms_key_arn
-  value       = var.slack_webhook_url
+  # Write-only: the URL goes to SSM and never into the plan or the state (Terraform 1.11, provider 5.100).
+  value_wo         = var.slack_webhook_url
+  value_wo_version = var.slack_webhook_url_version
 
   tags = var.tags
 }
@@ -57,9 +95,11 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 
 resource "aws_iam_role" "this" {
   # IAM names are global: the region keeps the same configuration applicable in several regions.
-  name               = "${var.name}-notifier-${data.aws_region.current.id}"
-  description        = "Runs ${local.function_name}: Logs Insights on the access logs, the webhook parameter, its own logs."
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+  name                 = "${var.name}-notifier-${data.aws_region.current.id}"
+  path                 = var.iam_role_path
+  description          = "Runs ${local.function_name}: Logs Insights on the access logs, the webhook parameter, its own logs."
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume_role.json
+  permissions_boundary = var.iam_role_permissions_boundary_arn
 
   tags = var.tags
 }
@@ -127,64 +167,38 @@ resource "aws_iam_role_policy" "this" {
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${local.function_name}"
-  retention_in_days = var.log_retention_in_days
+  retention_in_days = var.notifier_log_retention_in_days
 
   tags = var.tags
 }
 
 resource "aws_lambda_function" "this" {
   function_name = local.function_name
-  description   = "Reports API Gateway access-log errors (status >= ${var.error_status_threshold}) to Slack, ${var.schedule_expression}."
+  description   = "Reports API Gateway access-log errors (status >= ${var.error_status_threshold}) to Slack every ${var.notifier_schedule_interval_minutes} min."
   role          = aws_iam_role.this.arn
-  runtime       = var.runtime
-  architectures = [var.architecture]
+  runtime       = var.notifier_runtime
+  architectures = [var.notifier_architecture]
   handler       = "accesslog_notifier.handler.lambda_handler"
-  memory_size   = var.memory_size
-  timeout       = var.timeout
+  memory_size   = var.notifier_memory_size
+  timeout       = var.notifier_timeout
 
   filename         = local.package_path
   source_code_hash = filebase64sha256(local.package_path)
 
-  reserved_concurrent_executions = coalesce(var.reserved_concurrent_executions, -1)
+  reserved_concurrent_executions = coalesce(var.notifier_reserved_concurrent_executions, -1)
 
   environment {
-    variables = {
-      LOG_GROUP_NAMES           = jsonencode(var.log_group_names)
-      WEBHOOK_PARAMETER_NAME    = local.webhook_parameter_name
-      ERROR_STATUS_THRESHOLD    = tostring(var.error_status_threshold)
-      SCHEDULE_INTERVAL_SECONDS = tostring(local.interval_seconds)
-      INGESTION_LAG_SECONDS     = tostring(var.ingestion_lag_seconds)
-      QUERY_LIMIT               = tostring(var.query_limit)
-      SAMPLE_COUNT              = tostring(var.sample_count)
-      TOP_N                     = tostring(var.top_n)
-      MAX_MESSAGES              = tostring(var.max_messages)
-      MESSAGE_TITLE             = var.message_title
-      LOG_LEVEL                 = var.log_level
-    }
+    variables = local.environment
   }
 
   logging_config {
     log_format            = "JSON"
     log_group             = aws_cloudwatch_log_group.this.name
-    application_log_level = var.log_level
+    application_log_level = local.settings.log_level
     system_log_level      = "WARN"
   }
 
-  tags = merge(var.tags, var.function_tags)
-
-  lifecycle {
-    # Preconditions, not validations, check the webhook URL: a failed validation prints the variable's value, even
-    # a sensitive one; a failed precondition does not.
-    precondition {
-      condition     = (var.slack_webhook_url == null) != (var.webhook_parameter_name == null)
-      error_message = "Give exactly one of slack_webhook_url (the module stores it) and webhook_parameter_name (an existing SecureString parameter)."
-    }
-
-    precondition {
-      condition     = var.slack_webhook_url == null || can(regex("^(https://[^/\\s]+/\\S+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?/\\S*)$", var.slack_webhook_url))
-      error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1], for local tests). Its value is not shown: it is secret."
-    }
-  }
+  tags = merge(var.tags, var.notifier_tags)
 
   # The role's policy must exist before the first scheduled run.
   depends_on = [aws_iam_role_policy.this]
@@ -192,13 +206,13 @@ resource "aws_lambda_function" "this" {
 
 resource "aws_lambda_function_event_invoke_config" "this" {
   function_name          = aws_lambda_function.this.function_name
-  maximum_retry_attempts = var.maximum_retry_attempts
+  maximum_retry_attempts = var.notifier_maximum_retry_attempts
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
   name                = local.function_name
-  description         = "Runs ${local.function_name} ${var.schedule_expression}."
-  schedule_expression = var.schedule_expression
+  description         = "Runs ${local.function_name} every ${var.notifier_schedule_interval_minutes} min, on whole multiples of it."
+  schedule_expression = local.schedule_expression
 
   tags = var.tags
 }
@@ -220,7 +234,7 @@ resource "aws_lambda_permission" "events" {
 # A notifier that fails (query errors, incomplete totals, Slack refusing the webhook) raises, so Lambda counts an
 # error; after its retries the run is dropped. This alarm is how a team hears that its alerting is broken.
 resource "aws_cloudwatch_metric_alarm" "failures" {
-  count = var.enable_failure_alarm ? 1 : 0
+  count = var.create_notifier_failure_alarm ? 1 : 0
 
   alarm_name        = "${local.function_name}-failures"
   alarm_description = "${local.function_name} failed: some scheduled window may not have been reported to Slack. See its log group ${aws_cloudwatch_log_group.this.name}."
@@ -237,8 +251,8 @@ resource "aws_cloudwatch_metric_alarm" "failures" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
 
-  alarm_actions = [var.failure_alarm_sns_topic_arn]
-  ok_actions    = [var.failure_alarm_sns_topic_arn]
+  alarm_actions = [var.notifier_failure_alarm_sns_topic_arn]
+  ok_actions    = [var.notifier_failure_alarm_sns_topic_arn]
 
   tags = var.tags
 }

@@ -33,12 +33,27 @@ output "webhook_parameter_name" {
   value       = local.webhook_parameter_name
 }
 
-output "schedule_interval_seconds" {
-  description = "Length of each run's window, from schedule_expression."
-  value       = local.interval_seconds
+output "schedule_expression" {
+  description = "The rule's schedule: a cron expression on whole multiples of notifier_schedule_interval_minutes."
+  value       = local.schedule_expression
 }
 
 output "failure_alarm_arn" {
-  description = "ARN of the alarm on the function's errors, or null when enable_failure_alarm is false."
+  description = "ARN of the alarm on the function's errors, or null when create_notifier_failure_alarm is false."
   value       = one(aws_cloudwatch_metric_alarm.failures[*].arn)
+}
+
+output "log_group_names" {
+  description = "The access-log groups the function queries."
+  value       = var.log_group_names
+}
+
+output "environment" {
+  description = "The function's environment: its settings as the function reads them (the webhook parameter's name, never the URL)."
+  value       = local.environment
+}
+
+output "failure_alarm_actions" {
+  description = "Topics the failure alarm notifies on ALARM and on OK, or null without the alarm."
+  value       = one([for alarm in aws_cloudwatch_metric_alarm.failures : { alarm = alarm.alarm_actions, ok = alarm.ok_actions }])
 }

@@ -15,265 +15,259 @@ variable "log_group_names" {
   nullable    = false
 
   validation {
-    condition     = length(var.log_group_names) > 0 && alltrue([for name in var.log_group_names : can(regex("^[A-Za-z0-9._/#-]{1,512}$", name))])
-    error_message = "log_group_names must hold at least one log group name of 1-512 letters, digits, '.', '_', '-', '/' or '#'."
+    condition     = length(var.log_group_names) >= local.specs.log_group_names.min_items && length(var.log_group_names) <= local.specs.log_group_names.max_items && alltrue([for name in var.log_group_names : can(regex(local.contract.patterns.log_group_name, name))])
+    error_message = "log_group_names must be ${local.rules.log_group_names} (got ${jsonencode(var.log_group_names)})."
   }
 }
 
 variable "error_status_threshold" {
-  description = "Lowest HTTP status reported as an error. Give the same value as the alarm (the root module does)."
+  description = "Lowest HTTP status reported as an error. Give the same value as the alarms (the root module does)."
   type        = number
   nullable    = false
   default     = 400
 
   validation {
-    condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= 400 && var.error_status_threshold <= 599
-    error_message = "error_status_threshold must be a whole HTTP status from 400 to 599 (got ${var.error_status_threshold})."
+    condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= local.specs.error_status_threshold.minimum && var.error_status_threshold <= local.specs.error_status_threshold.maximum
+    error_message = "error_status_threshold must be ${local.rules.error_status_threshold} (got ${var.error_status_threshold})."
   }
 }
 
-variable "schedule_expression" {
-  description = "How often the check runs, as an EventBridge rate expression. Each run reports the interval before its scheduled time, so only rate() is accepted: consecutive windows then tile time exactly."
-  type        = string
-  nullable    = false
-  default     = "rate(5 minutes)"
-
-  validation {
-    condition = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours))\\)$", var.schedule_expression)) && try(
-      tonumber(regex("[0-9]+", var.schedule_expression)) * (strcontains(var.schedule_expression, "hour") ? 3600 : strcontains(var.schedule_expression, "day") ? 86400 : 60) <= 86400,
-      false
-    )
-    error_message = "schedule_expression must be a rate expression of at most a day, like rate(5 minutes), rate(1 hour) or rate(1 day) (singular unit for 1), got \"${var.schedule_expression}\"."
-  }
-}
-
-variable "ingestion_lag_seconds" {
-  description = "How far behind the scheduled time each window ends, so log events still being ingested are not missed. Events reach Logs Insights within seconds to a minute."
-  type        = number
-  nullable    = false
-  default     = 60
-
-  validation {
-    condition     = var.ingestion_lag_seconds >= 0 && var.ingestion_lag_seconds <= 900 && floor(var.ingestion_lag_seconds) == var.ingestion_lag_seconds
-    error_message = "ingestion_lag_seconds must be a whole number of seconds from 0 to 900 (got ${var.ingestion_lag_seconds})."
-  }
-}
-
-variable "query_limit" {
-  description = "Rows per Logs Insights query (10,000 at most). A window with more is split into smaller queries, so totals stay exact."
-  type        = number
-  nullable    = false
-  default     = 10000
-
-  validation {
-    condition     = var.query_limit >= 1 && var.query_limit <= 10000 && floor(var.query_limit) == var.query_limit
-    error_message = "query_limit must be a whole number from 1 to 10000 (got ${var.query_limit})."
-  }
-}
-
-variable "sample_count" {
-  description = "Access-log lines quoted in the Slack digest, with links to their execution logs and traces."
+variable "notifier_schedule_interval_minutes" {
+  description = "Minutes between runs; each run reports the interval before its scheduled minute. A divisor of an hour or of a day, so the schedule is a cron expression on whole multiples of it (every 5 minutes: :00, :05, ...) and any moment's window is known in advance."
   type        = number
   nullable    = false
   default     = 5
 
   validation {
-    condition     = var.sample_count >= 0 && var.sample_count <= 20 && floor(var.sample_count) == var.sample_count
-    error_message = "sample_count must be a whole number from 0 to 20 (got ${var.sample_count})."
+    condition     = contains(local.specs.schedule_interval_minutes.allowed, var.notifier_schedule_interval_minutes)
+    error_message = "notifier_schedule_interval_minutes must be ${local.rules.schedule_interval_minutes} (got ${var.notifier_schedule_interval_minutes})."
   }
 }
 
-variable "top_n" {
-  description = "Method + resource path rows in the digest's ranking."
-  type        = number
+variable "notifier_settings" {
+  description = "How each run reads, counts and reports, as a map: keys and allowed values are listed in the notifier settings table (from source_code/notifier/accesslog_notifier/settings.json, the file the function checks its environment against). Keys left out take their defaults."
+  type        = any
   nullable    = false
-  default     = 10
+  default     = {}
 
   validation {
-    condition     = var.top_n >= 1 && var.top_n <= 50 && floor(var.top_n) == var.top_n
-    error_message = "top_n must be a whole number from 1 to 50 (got ${var.top_n})."
+    condition     = can(keys(var.notifier_settings)) && length(setsubtract(try(keys(var.notifier_settings), []), keys(local.tunables))) == 0
+    error_message = "notifier_settings takes only the keys ${join(", ", sort(keys(local.tunables)))} (got ${try(join(", ", sort(keys(var.notifier_settings))), "a value that is not a map")})."
+  }
+
+  validation {
+    condition = alltrue([
+      for key, value in try(var.notifier_settings, {}) : !contains(keys(local.tunables), key) || try(
+        local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
+        local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
+        false
+      )
+    ])
+    error_message = join(" ", [
+      for key, value in try(var.notifier_settings, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
+        local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
+        local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
+        false
+      )
+    ])
   }
 }
 
-variable "max_messages" {
-  description = "Most Slack messages one run may send (Slack accepts about one per second)."
-  type        = number
+################################################################################
+# The webhook
+################################################################################
+
+variable "create_webhook_parameter" {
+  description = "Create the SSM SecureString parameter that holds the webhook URL, written from slack_webhook_url. Set false and give webhook_parameter_name to use a parameter you manage."
+  type        = bool
   nullable    = false
-  default     = 5
-
-  validation {
-    condition     = var.max_messages >= 1 && var.max_messages <= 10 && floor(var.max_messages) == var.max_messages
-    error_message = "max_messages must be a whole number from 1 to 10 (got ${var.max_messages})."
-  }
-}
-
-variable "message_title" {
-  description = "Title of the Slack digest."
-  type        = string
-  nullable    = false
-  default     = "API Gateway errors"
-
-  validation {
-    condition     = length(var.message_title) >= 1 && length(var.message_title) <= 150
-    error_message = "message_title must be 1-150 characters (Slack's header limit)."
-  }
+  default     = true
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), stored in an SSM SecureString parameter this module creates (and therefore in Terraform state, which must be protected). To keep it out of state, create the parameter yourself and give webhook_parameter_name instead. Checked by preconditions, not a validation block: Terraform prints a variable's value in a failed validation even when it is sensitive."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the parameter this module creates. Ephemeral: it is needed on every plan and apply that creates the parameter, and never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
   type        = string
   default     = null
+  ephemeral   = true
   sensitive   = true
+
+  validation {
+    # An ephemeral value is never printed in a diagnostic; this message does not show it either.
+    condition     = var.slack_webhook_url == null ? !var.create_webhook_parameter : can(regex(local.contract.patterns.webhook_url, var.slack_webhook_url))
+    error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1], for local tests) when create_webhook_parameter is true. Its value is not shown: it is secret."
+  }
+}
+
+variable "slack_webhook_url_version" {
+  description = "Version of slack_webhook_url. The parameter's value is write-only, so Terraform cannot see the URL change: increase this number to write a new URL."
+  type        = number
+  nullable    = false
+  default     = 1
+
+  validation {
+    condition     = floor(var.slack_webhook_url_version) == var.slack_webhook_url_version && var.slack_webhook_url_version >= 1
+    error_message = "slack_webhook_url_version must be a whole number >= 1 (got ${var.slack_webhook_url_version})."
+  }
 }
 
 variable "webhook_parameter_name" {
-  description = "Name of an existing SSM SecureString parameter holding the webhook URL, instead of slack_webhook_url."
+  description = "Name of the SSM SecureString parameter holding the webhook URL: the existing one, with create_webhook_parameter = false; otherwise null (the module creates /<name>/accesslog-notifier/slack-webhook-url)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.webhook_parameter_name == null || try(length(var.webhook_parameter_name) <= 1011 && can(regex("^/?[A-Za-z0-9_.\\-/]+$", var.webhook_parameter_name)), false)
-    error_message = "webhook_parameter_name must be an SSM parameter name of letters, digits and _.-/ (got \"${coalesce(var.webhook_parameter_name, "null")}\")."
+    condition     = var.webhook_parameter_name == null ? var.create_webhook_parameter : !var.create_webhook_parameter && length(var.webhook_parameter_name) <= local.specs.webhook_parameter_name.max_length && can(regex(local.contract.patterns.ssm_parameter_name, var.webhook_parameter_name))
+    error_message = "webhook_parameter_name must be null when create_webhook_parameter is true, and otherwise ${local.rules.webhook_parameter_name} (got ${jsonencode(var.webhook_parameter_name)})."
   }
 }
 
 variable "webhook_parameter_kms_key_arn" {
-  description = "ARN of the KMS key the parameter is encrypted with, when not the AWS managed aws/ssm key; the function gets kms:Decrypt on it."
+  description = "ARN of the KMS key the parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the function gets kms:Decrypt on it (through SSM only)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.webhook_parameter_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.webhook_parameter_kms_key_arn))
-    error_message = "webhook_parameter_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got \"${coalesce(var.webhook_parameter_kms_key_arn, "null")}\")."
+    condition     = var.webhook_parameter_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.webhook_parameter_kms_key_arn))
+    error_message = "webhook_parameter_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.webhook_parameter_kms_key_arn)})."
   }
 }
 
-variable "runtime" {
+################################################################################
+# The function
+################################################################################
+
+variable "notifier_runtime" {
   description = "Lambda runtime: a current Python, python3.12 or newer."
   type        = string
   nullable    = false
   default     = "python3.12"
 
   validation {
-    condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.runtime))
-    error_message = "runtime must be python3.12 or newer, like python3.13 (got \"${var.runtime}\")."
+    condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.notifier_runtime))
+    error_message = "notifier_runtime must be python3.12 or newer, like python3.13 (got \"${var.notifier_runtime}\")."
   }
 }
 
-variable "architecture" {
+variable "notifier_architecture" {
   description = "Instruction set of the function: arm64 (cheaper) or x86_64. The code is pure Python."
   type        = string
   nullable    = false
   default     = "arm64"
 
   validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture must be arm64 or x86_64 (got \"${var.architecture}\")."
+    condition     = contains(["arm64", "x86_64"], var.notifier_architecture)
+    error_message = "notifier_architecture must be arm64 or x86_64 (got \"${var.notifier_architecture}\")."
   }
 }
 
-variable "memory_size" {
+variable "notifier_memory_size" {
   description = "Memory of the function in MB."
   type        = number
   nullable    = false
   default     = 128
 
   validation {
-    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
-    error_message = "memory_size must be a whole number of MB from 128 to 10240 (got ${var.memory_size})."
+    condition     = var.notifier_memory_size >= 128 && var.notifier_memory_size <= 10240 && floor(var.notifier_memory_size) == var.notifier_memory_size
+    error_message = "notifier_memory_size must be a whole number of MB from 128 to 10240 (got ${var.notifier_memory_size})."
   }
 }
 
-variable "timeout" {
+variable "notifier_timeout" {
   description = "Seconds a run may take: queries, storm splitting and Slack's rate limit all fit in it."
   type        = number
   nullable    = false
   default     = 300
 
   validation {
-    condition     = var.timeout >= 30 && var.timeout <= 900 && floor(var.timeout) == var.timeout
-    error_message = "timeout must be a whole number of seconds from 30 to 900 (got ${var.timeout})."
+    condition     = var.notifier_timeout >= 30 && var.notifier_timeout <= 900 && floor(var.notifier_timeout) == var.notifier_timeout
+    error_message = "notifier_timeout must be a whole number of seconds from 30 to 900 (got ${var.notifier_timeout})."
   }
 }
 
-variable "reserved_concurrent_executions" {
+variable "notifier_reserved_concurrent_executions" {
   description = "Concurrency reserved for the function; null reserves none. Overlapping runs are harmless (their windows are disjoint), and new accounts cannot reserve any (AWS keeps 10 unreserved), so it is unset by default."
   type        = number
   default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
-    error_message = "reserved_concurrent_executions must be null (reserve nothing) or a whole number >= 1; 0 would stop every run (got ${coalesce(var.reserved_concurrent_executions, -1)})."
+    condition     = var.notifier_reserved_concurrent_executions == null || try(var.notifier_reserved_concurrent_executions >= 1 && floor(var.notifier_reserved_concurrent_executions) == var.notifier_reserved_concurrent_executions, false)
+    error_message = "notifier_reserved_concurrent_executions must be null (reserve nothing) or a whole number >= 1; 0 would stop every run (got ${coalesce(var.notifier_reserved_concurrent_executions, -1)})."
   }
 }
 
-variable "maximum_retry_attempts" {
-  description = "Times Lambda retries a failed run of the same scheduled event (0-2). A retry reports the same window again, so a delivery that failed for a while still arrives; a run that failed after sending some messages may repeat them. When the retries are used up, the failure alarm (enable_failure_alarm) is how you hear of it."
+variable "notifier_maximum_retry_attempts" {
+  description = "Times Lambda retries a failed run of the same scheduled event (0-2). A retry reports the same window again, so a delivery that failed for a while still arrives; a run that failed after sending some messages may repeat them. When the retries are used up, the failure alarm (create_notifier_failure_alarm) is how you hear of it."
   type        = number
   nullable    = false
   default     = 2
 
   validation {
-    condition     = contains([0, 1, 2], var.maximum_retry_attempts)
-    error_message = "maximum_retry_attempts must be 0, 1 or 2 (got ${var.maximum_retry_attempts})."
+    condition     = contains([0, 1, 2], var.notifier_maximum_retry_attempts)
+    error_message = "notifier_maximum_retry_attempts must be 0, 1 or 2 (got ${var.notifier_maximum_retry_attempts})."
   }
 }
 
-variable "log_level" {
-  description = "Level of the function's own logs (Lambda's JSON log format): DEBUG, INFO, WARN or ERROR."
-  type        = string
-  nullable    = false
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
-    error_message = "log_level must be one of DEBUG, INFO, WARN, ERROR (got \"${var.log_level}\")."
-  }
-}
-
-variable "log_retention_in_days" {
+variable "notifier_log_retention_in_days" {
   description = "Days to keep the function's own logs. 0 keeps them forever."
   type        = number
   nullable    = false
   default     = 30
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "log_retention_in_days must be one of 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got ${var.log_retention_in_days})."
+    condition     = contains(local.contract.log_retention_in_days, var.notifier_log_retention_in_days)
+    error_message = "notifier_log_retention_in_days must be one of ${join(", ", local.contract.log_retention_in_days)} (0: never expire) (got ${var.notifier_log_retention_in_days})."
   }
 }
 
-variable "package_path" {
+variable "notifier_package_path" {
   description = "Path of the function's zip. Defaults to the bundle's committed, deterministic source_code/dist/notifier.zip; give your own build to override."
   type        = string
   default     = null
 
   validation {
-    condition     = var.package_path == null || endswith(coalesce(var.package_path, "-"), ".zip")
-    error_message = "package_path must be the path of a .zip file."
+    condition     = var.notifier_package_path == null || endswith(coalesce(var.notifier_package_path, "-"), ".zip")
+    error_message = "notifier_package_path must be the path of a .zip file (got ${jsonencode(var.notifier_package_path)})."
   }
 }
 
-variable "enable_failure_alarm" {
-  description = "Alarm on the function's own Errors metric (a failed query, incomplete totals, a delivery Slack refused), notifying failure_alarm_sns_topic_arn, so a notifier that stopped reporting does not go unnoticed."
+variable "create_notifier_failure_alarm" {
+  description = "Create an alarm on the function's own Errors metric (a failed query, incomplete totals, a delivery Slack refused), notifying notifier_failure_alarm_sns_topic_arn, so a notifier that stopped reporting does not go unnoticed."
   type        = bool
-  default     = false
   nullable    = false
+  default     = false
 }
 
-variable "failure_alarm_sns_topic_arn" {
-  description = "SNS topic for the failure alarm (ALARM and OK), required when enable_failure_alarm is true."
+variable "notifier_failure_alarm_sns_topic_arn" {
+  description = "SNS topic for the failure alarm (ALARM and OK), required when create_notifier_failure_alarm is true."
   type        = string
   default     = null
 
   validation {
-    condition     = var.failure_alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.failure_alarm_sns_topic_arn))
-    error_message = "failure_alarm_sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic> (got \"${coalesce(var.failure_alarm_sns_topic_arn, "null")}\")."
+    condition     = var.notifier_failure_alarm_sns_topic_arn == null ? !var.create_notifier_failure_alarm : can(regex(local.contract.patterns.sns_topic_arn, var.notifier_failure_alarm_sns_topic_arn))
+    error_message = "notifier_failure_alarm_sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic>, required when create_notifier_failure_alarm is true (got ${jsonencode(var.notifier_failure_alarm_sns_topic_arn)})."
   }
+}
+
+variable "iam_role_path" {
+  description = "IAM path of the roles this module creates."
+  type        = string
+  nullable    = false
+  default     = "/"
 
   validation {
-    condition     = !var.enable_failure_alarm || var.failure_alarm_sns_topic_arn != null
-    error_message = "failure_alarm_sns_topic_arn is required when enable_failure_alarm is true."
+    condition     = can(regex(local.contract.patterns.iam_role_path, var.iam_role_path)) && length(var.iam_role_path) <= 512
+    error_message = "iam_role_path must start and end with '/' and hold only letters, digits and +=,.@_- between them, like /service-role/ (got \"${var.iam_role_path}\")."
+  }
+}
+
+variable "iam_role_permissions_boundary_arn" {
+  description = "ARN of the managed policy to set as the permissions boundary of the roles this module creates, where the organisation requires one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_role_permissions_boundary_arn == null || can(regex(local.contract.patterns.iam_policy_arn, var.iam_role_permissions_boundary_arn))
+    error_message = "iam_role_permissions_boundary_arn must be an IAM policy ARN like arn:aws:iam::123456789012:policy/boundary (got ${jsonencode(var.iam_role_permissions_boundary_arn)})."
   }
 }
 
@@ -284,8 +278,8 @@ variable "tags" {
   default     = {}
 }
 
-variable "function_tags" {
-  description = "Extra tags for the Lambda function."
+variable "notifier_tags" {
+  description = "Extra tags for the function."
   type        = map(string)
   nullable    = false
   default     = {}

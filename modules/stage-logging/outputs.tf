@@ -12,3 +12,13 @@ output "method_settings_id" {
   description = "ID of the method settings (<rest_api_id>-<stage_name>-<method_path>)."
   value       = aws_api_gateway_method_settings.this.id
 }
+
+output "method_settings" {
+  description = "Where the settings apply (rest_api_id, stage_name, method_path) and what they are."
+  value = {
+    rest_api_id = aws_api_gateway_method_settings.this.rest_api_id
+    stage_name  = aws_api_gateway_method_settings.this.stage_name
+    method_path = aws_api_gateway_method_settings.this.method_path
+    settings    = one(aws_api_gateway_method_settings.this.settings)
+  }
+}

@@ -94,8 +94,8 @@ variable "execution_log_retention_in_days" {
   default     = 30
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.execution_log_retention_in_days)
-    error_message = "execution_log_retention_in_days must be one of 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got ${var.execution_log_retention_in_days})."
+    condition     = contains(local.contract.log_retention_in_days, var.execution_log_retention_in_days)
+    error_message = "execution_log_retention_in_days must be one of ${join(", ", local.contract.log_retention_in_days)} (0: never expire) (got ${var.execution_log_retention_in_days})."
   }
 }
 
@@ -105,7 +105,7 @@ variable "execution_log_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.execution_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.execution_log_kms_key_arn))
+    condition     = var.execution_log_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.execution_log_kms_key_arn))
     error_message = "execution_log_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got \"${coalesce(var.execution_log_kms_key_arn, "null")}\")."
   }
 }

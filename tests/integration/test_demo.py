@@ -50,7 +50,7 @@ def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path, load_fixtur
         "{ $.status >= 400 && $.status <= 499 }",
         "{ $.status >= 500 }",
     ]
-    assert report["resources"]["rule_schedule"] == "rate(5 minutes)"
+    assert report["resources"]["rule_schedule"] == "cron(0/5 * * * ? *)"
     assert "does not evaluate them" in result.stdout
 
     # Cleaned up, and the webhook URL (the receiver's, standing in for a secret) was never printed.

@@ -63,7 +63,7 @@ def _stage(complete: Deployment) -> dict:
 def test_cloudwatch_role_trusts_api_gateway_and_has_the_managed_policy(complete: Deployment) -> None:
     iam = complete.client("iam")
     role = iam.get_role(RoleName=CLOUDWATCH_ROLE)["Role"]
-    assert role["Path"] == "/service-role/"
+    assert role["Path"] == "/"
     trust = _document(role["AssumeRolePolicyDocument"])
     principals = [statement["Principal"]["Service"] for statement in trust["Statement"]]
     assert principals == ["apigateway.amazonaws.com"]
@@ -178,7 +178,7 @@ def test_notifier_function_runs_the_committed_package_with_settings_but_no_secre
     environment = configuration["Environment"]["Variables"]
     assert json.loads(environment["LOG_GROUP_NAMES"]) == [complete.outputs["access_log_group_name"]]
     assert environment["WEBHOOK_PARAMETER_NAME"] == complete.outputs["webhook_parameter_name"]
-    assert (environment["ERROR_STATUS_THRESHOLD"], environment["SCHEDULE_INTERVAL_SECONDS"]) == ("400", "300")
+    assert (environment["ERROR_STATUS_THRESHOLD"], environment["SCHEDULE_INTERVAL_MINUTES"]) == ("400", "5")
     assert "Concurrency" not in function  # nothing reserved by default
     retention = complete.client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{NAME}-accesslog-notifier")
     assert retention["logGroups"][0]["retentionInDays"] == 30
@@ -218,7 +218,7 @@ def test_notifier_role_may_only_query_the_access_log_and_read_its_parameter(comp
 def test_schedule_invokes_the_function_with_permission_from_that_rule_only(complete: Deployment) -> None:
     events = complete.client("events")
     rule = events.describe_rule(Name=complete.outputs["notifier_rule_name"])
-    assert rule["ScheduleExpression"] == "rate(5 minutes)" and rule["State"] == "ENABLED"
+    assert rule["ScheduleExpression"] == "cron(0/5 * * * ? *)" and rule["State"] == "ENABLED"
     function_arn = complete.client("lambda").get_function(FunctionName=complete.outputs["notifier_function_name"])[
         "Configuration"
     ]["FunctionArn"]
@@ -246,5 +246,5 @@ def test_destroy_removes_what_was_created(complete: Deployment) -> None:
     assert complete.client("events").list_rules()["Rules"] == []
     assert complete.client("ssm").describe_parameters()["Parameters"] == []
     assert complete.client("iam").list_roles()["Roles"] == []
-    # Provider 5.x leaves the region-wide account setting in place on destroy (6.x resets it): see the README.
-    assert complete.client("apigateway").get_account()["cloudwatchRoleArn"].endswith(f"/{CLOUDWATCH_ROLE}")
+    # The region-wide account setting is reset, not left pointing at the role destroy deleted.
+    assert complete.client("apigateway").get_account().get("cloudwatchRoleArn", "") == ""

@@ -1,13 +1,16 @@
-"""The Slack webhook URL never shows in Terraform's output: not in a plan, not in an error about the URL itself.
+"""The Slack webhook URL never reaches Terraform's output, plan files or state.
 
-Terraform prints a variable's value when its validation fails, even for a sensitive variable, so the URL is
-checked by preconditions in the notifier module instead. These plans run real terraform against moto's server.
+The URL is an ephemeral variable written to SSM through the parameter's write-only ``value_wo``, so Terraform
+keeps it nowhere; a value the notifier module refuses is explained without being shown. Real terraform against
+the emulator: plan (saved), show, apply, state.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import boto3
 import pytest
 
 from tests.support.deployment import scratch_runner
@@ -21,6 +24,20 @@ WEBHOOK_VARIABLE = """
 variable "webhook" {
   type      = string
   sensitive = true
+  ephemeral = true
+}
+"""
+
+NOTIFIER = """
+module "notifier" {
+  source            = "REPO/modules/notifier"
+  name              = "ok"
+  log_group_names   = ["/aws/apigateway/a-accesslog"]
+  slack_webhook_url = var.webhook
+}
+
+output "parameter" {
+  value = module.notifier.webhook_parameter_name
 }
 """
 
@@ -36,24 +53,17 @@ module "plain_http" {
   slack_webhook_url = var.webhook
 }
 
-module "url_and_parameter" {
-  source                 = "REPO/modules/notifier"
-  name                   = "both"
-  log_group_names        = ["/aws/apigateway/a-accesslog"]
-  slack_webhook_url      = replace(var.webhook, "http://", "https://")
-  webhook_parameter_name = "/team/slack-webhook"
-}
-
 module "through_the_root" {
-  source                   = "REPO"
-  name                     = "root"
-  manage_account_setting   = false
-  enable_execution_logging = false
-  create_access_log_group  = false
-  access_log_group_name    = "/aws/apigateway/a-accesslog"
-  enable_alarm             = false
-  enable_notifier          = true
-  slack_webhook_url        = var.webhook
+  source                  = "REPO"
+  name                    = "root"
+  create_account_setting  = false
+  create_cloudwatch_role  = false
+  create_method_settings  = false
+  create_access_log_group = false
+  access_log_group_name   = "/aws/apigateway/a-accesslog"
+  create_alarms           = false
+  create_notifier         = true
+  slack_webhook_url       = var.webhook
 }
 """
     runner = scratch_runner(
@@ -66,32 +76,53 @@ module "through_the_root" {
         runner.plan()
     shown = failure.value.stdout + failure.value.stderr
     assert shown.count("slack_webhook_url must be an https:// URL") == 2  # plain_http and through_the_root
-    assert "Give exactly one of slack_webhook_url" in shown
     assert SECRET not in shown
 
 
-def test_a_plan_with_the_webhook_does_not_show_it(
+def test_the_url_is_in_no_plan_plan_file_output_or_state(
+    aws: dict[str, str], terraform_env: dict[str, str], tmp_path: Path
+) -> None:
+    url = f"https://hooks.slack.com/services/{SECRET}"
+    runner = scratch_runner(tmp_path, WEBHOOK_VARIABLE + NOTIFIER, {**aws, **terraform_env}, {"webhook": url})
+    plan_file = tmp_path / "saved.tfplan"
+
+    exit_code, plan_output = runner.plan(out=plan_file)
+    assert exit_code == PLAN_CHANGES
+    assert "aws_ssm_parameter.webhook[0]" in plan_output and "value_wo" in plan_output
+    saved_plan = runner.show(plan_file)
+    apply_output = runner.apply()
+    state_shown = runner.show()
+
+    everything = [plan_output, saved_plan, apply_output, state_shown, runner.state_path.read_text()]
+    everything.append(plan_file.read_bytes().decode("latin-1"))  # a zip: the raw bytes, searched as text
+    for text in everything:
+        assert SECRET not in text
+    # ...and yet the parameter holds it: write-only means written, not lost.
+    parameter = boto3.client("ssm").get_parameter(Name="/ok/accesslog-notifier/slack-webhook-url", WithDecryption=True)
+    assert parameter["Parameter"]["Value"] == url
+    assert parameter["Parameter"]["Type"] == "SecureString"
+
+
+def test_an_existing_parameter_is_read_not_written(
     aws: dict[str, str], terraform_env: dict[str, str], tmp_path: Path
 ) -> None:
     body = """
 module "notifier" {
-  source            = "REPO/modules/notifier"
-  name              = "ok"
-  log_group_names   = ["/aws/apigateway/a-accesslog"]
-  slack_webhook_url = var.webhook
-}
-
-output "parameter" {
-  value = module.notifier.webhook_parameter_name
+  source                   = "REPO/modules/notifier"
+  name                     = "byo"
+  log_group_names          = ["/aws/apigateway/a-accesslog"]
+  create_webhook_parameter = false
+  webhook_parameter_name   = "/team/slack-webhook"
 }
 """
-    runner = scratch_runner(
-        tmp_path,
-        WEBHOOK_VARIABLE + body,
-        {**aws, **terraform_env},
-        {"webhook": f"https://hooks.slack.com/services/{SECRET}"},
-    )
-    exit_code, shown = runner.plan()
-    assert exit_code == PLAN_CHANGES
-    assert "aws_ssm_parameter.webhook[0]" in shown and "(sensitive value)" in shown
-    assert SECRET not in shown
+    runner = scratch_runner(tmp_path, body, {**aws, **terraform_env})
+    plan_file = tmp_path / "saved.tfplan"
+
+    runner.plan(out=plan_file)
+    planned = json.loads(runner.show(plan_file))
+
+    created = {change["address"] for change in planned["resource_changes"] if "create" in change["change"]["actions"]}
+    assert not any("aws_ssm_parameter" in address for address in created)
+    [function] = [c for c in planned["resource_changes"] if c["address"] == "module.notifier.aws_lambda_function.this"]
+    variables = function["change"]["after"]["environment"][0]["variables"]
+    assert variables["WEBHOOK_PARAMETER_NAME"] == "/team/slack-webhook"

@@ -1,12 +1,18 @@
-"""moto's server on a free 127.0.0.1 port, with the one fidelity fix this project needs.
+"""moto's server on a free 127.0.0.1 port, with the fidelity fixes this project needs.
 
 Run as a program (``python -m tests.support.moto_server``) it binds port 0, prints ``{"port": N}`` on its first
 stdout line and serves until stopped. :class:`MotoServer` starts that program, reads the port and stops it again.
 
-The fix: moto 5.2 drops a Lambda function's ``LoggingConfig`` (it neither stores nor returns it), so every
-second ``terraform plan`` of a function with ``logging_config`` would show a change that AWS would not. The patch
-below stores what CreateFunction/UpdateFunctionConfiguration send and returns it the way AWS does (``LogFormat``
-``Text`` and the function's default log group when nothing was sent). Nothing else in moto is changed.
+The fixes, each where moto differs from AWS in a way that breaks a correct configuration:
+
+- moto 5.2 drops a Lambda function's ``LoggingConfig`` (it neither stores nor returns it), so every second
+  ``terraform plan`` of a function with ``logging_config`` would show a change that AWS would not. The patch stores
+  what CreateFunction/UpdateFunctionConfiguration send and returns it the way AWS does (``LogFormat`` ``Text`` and
+  the function's default log group when nothing was sent).
+- moto 5.2 answers 500 to an UpdateAccount patch operation without a ``value``. The AWS provider resets the API
+  Gateway account setting on destroy (``reset_on_delete``, documented as "destroying the resource will reset account
+  settings to default") with exactly that: ``replace /cloudwatchRoleArn`` and no value (seen in the provider's
+  request log). The patch clears the role, which is what the reset means.
 """
 
 from __future__ import annotations
@@ -62,10 +68,25 @@ def _patch_lambda_logging_config() -> None:
     function_class.update_configuration = update_configuration
 
 
+def _patch_apigateway_account_reset() -> None:
+    from moto.apigateway import models
+
+    original = models.Account.apply_patch_operations
+
+    def apply_patch_operations(self: Any, patch_operations: list[dict[str, Any]]) -> Any:
+        resets = [op for op in patch_operations if op.get("path") == "/cloudwatchRoleArn" and "value" not in op]
+        if resets:
+            self.cloudwatch_role_arn = None
+        return original(self, [op for op in patch_operations if op not in resets])
+
+    models.Account.apply_patch_operations = apply_patch_operations
+
+
 def serve(host: str = "127.0.0.1") -> None:
     """Serve moto on a free port of ``host`` until the process is stopped."""
     os.environ.update(MANAGED_POLICIES_ENV)
     _patch_lambda_logging_config()
+    _patch_apigateway_account_reset()
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,

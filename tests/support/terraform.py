@@ -98,9 +98,21 @@ class TerraformRunner:
     def apply(self) -> str:
         return self._call("apply", self._tf.apply, skip_plan=True, **self._var_options())[1]
 
-    def plan(self) -> tuple[int, str]:
-        """Return (exit code, output): 0 means no changes, 2 means changes."""
-        return self._call("plan", self._tf.plan, ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), **self._var_options())
+    def plan(self, out: Path | None = None) -> tuple[int, str]:
+        """Return (exit code, output): 0 means no changes, 2 means changes. ``out`` saves the plan file there."""
+        options = self._var_options()
+        if out is not None:
+            options["out"] = str(out)
+        return self._call("plan", self._tf.plan, ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), **options)
+
+    def show(self, plan_file: Path | None = None) -> str:
+        """``terraform show -json`` of the state, or of a saved plan file."""
+        arguments = [str(plan_file)] if plan_file is not None else []
+        return self._call("show", partial(self._tf.cmd, "show", *arguments), json=IsFlagged, no_color=IsFlagged)[1]
+
+    @property
+    def state_path(self) -> Path:
+        return self.state_dir / "terraform.tfstate"
 
     def destroy(self) -> str:
         return self._call(

@@ -1,4 +1,6 @@
-# The root module: switches per part, and validation of its own inputs (messages name the root variables).
+# The root module: a switch per part, the rules that span parts, and the wiring between parts, each checked with
+# a distinctive value that must arrive where it belongs. Forwarding (x = var.x) is checked statically by
+# tests/unit/test_root_inputs.py; each rule a module owns is tested at its edges in that module's tests.
 
 mock_provider "aws" {
   source = "./tests/terraform/mocks"
@@ -8,24 +10,22 @@ variables {
   name        = "orders-api"
   rest_api_id = "a1b2c3d4e5"
   stage_name  = "prod"
+  # Terraform 1.11's test runner refuses an apply run whose ephemeral variable was left unset ("must remain unset
+  # during the apply phase"), so every run gives the URL; it is used only where create_notifier is true.
+  slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXX"
 }
 
-run "everything_on_by_default_except_chatbot" {
+run "everything_on_by_default_except_chatbot_and_notifier" {
   command = plan
 
   assert {
-    condition     = length(module.apigateway_account) == 1 && length(module.stage_logging) == 1 && length(module.error_alarm) == 1
-    error_message = "Account setting, stage logging and alarm are on by default."
+    condition     = length(module.apigateway_account) == 1 && length(module.stage_logging) == 1 && length(module.error_alarm) == 1 && length(module.notifier) == 0
+    error_message = "Account setting, stage logging and alarms are on by default; the notifier needs a webhook, so it is off."
   }
 
   assert {
-    condition     = output.access_log_group_name == "/aws/apigateway/orders-api-accesslog"
-    error_message = "The access-log group is created with the default name."
-  }
-
-  assert {
-    condition     = output.execution_log_group_name == "API-Gateway-Execution-Logs_a1b2c3d4e5/prod"
-    error_message = "Execution logging is managed for the stage."
+    condition     = output.access_log_group_name == "/aws/apigateway/orders-api-accesslog" && output.execution_log_group_name == "API-Gateway-Execution-Logs_a1b2c3d4e5/prod"
+    error_message = "The access-log group is created with the default name, and execution logging is managed for the stage."
   }
 
   assert {
@@ -34,21 +34,104 @@ run "everything_on_by_default_except_chatbot" {
   }
 
   assert {
-    condition     = output.chatbot_configuration_arn == null
-    error_message = "Chatbot is off by default."
+    condition     = output.chatbot_configuration_arn == null && output.notifier_function_name == null && output.webhook_parameter_name == null
+    error_message = "Chatbot and the notifier are off by default."
   }
 }
 
-run "error_status_threshold_reaches_the_alarm" {
+run "the_stage_and_its_access_log_are_wired_into_every_part" {
   command = plan
 
   variables {
-    error_status_threshold = 404
+    name                               = "wired-api"
+    rest_api_id                        = "w1r3d0a1p2"
+    stage_name                         = "wired-stage"
+    create_access_log_group            = false
+    access_log_group_name              = "/acc/wired"
+    error_status_threshold             = 404
+    create_notifier                    = true
+    notifier_schedule_interval_minutes = 10
   }
 
   assert {
-    condition     = output.metric_filter_patterns["4xx"] == "{ $.status >= 404 && $.status <= 499 }"
-    error_message = "The alarm must use error_status_threshold."
+    condition     = module.error_alarm[0].access_log_group_name == "/acc/wired" && module.notifier[0].log_group_names == tolist(["/acc/wired"])
+    error_message = "The alarms and the notifier must read the stage's access-log group."
+  }
+
+  assert {
+    condition     = output.metric_filter_patterns["4xx"] == "{ $.status >= 404 && $.status <= 499 }" && module.notifier[0].environment["ERROR_STATUS_THRESHOLD"] == "404"
+    error_message = "error_status_threshold must reach both methods."
+  }
+
+  assert {
+    condition     = module.stage_logging[0].method_settings.rest_api_id == "w1r3d0a1p2" && module.stage_logging[0].method_settings.stage_name == "wired-stage" && output.execution_log_group_name == "API-Gateway-Execution-Logs_w1r3d0a1p2/wired-stage"
+    error_message = "The method settings must be those of the given stage."
+  }
+
+  assert {
+    condition     = module.notifier[0].environment["SCHEDULE_INTERVAL_MINUTES"] == "10" && output.notifier_function_name == "wired-api-accesslog-notifier"
+    error_message = "The notifier's schedule and name must come from the root."
+  }
+
+  assert {
+    condition     = module.notifier[0].environment["MESSAGE_TITLE"] == "wired-api: API Gateway errors"
+    error_message = "The digest is titled after the API by default."
+  }
+}
+
+run "notifier_settings_pass_through_and_a_title_given_wins" {
+  command = plan
+
+  variables {
+    create_notifier   = true
+    notifier_settings = { message_title = "Payments on fire", sample_count = 17 }
+  }
+
+  assert {
+    condition     = module.notifier[0].environment["MESSAGE_TITLE"] == "Payments on fire" && module.notifier[0].environment["SAMPLE_COUNT"] == "17"
+    error_message = "notifier_settings must reach the function, a given title over the default one."
+  }
+}
+
+run "every_alarm_notifies_the_alarm_topic" {
+  command = plan
+
+  variables {
+    create_notifier  = true
+    create_sns_topic = false
+    sns_topic_arn    = "arn:aws:sns:eu-west-1:123456789012:wired-alerts"
+  }
+
+  assert {
+    condition = alltrue([
+      for class, actions in module.error_alarm[0].alarm_actions :
+      actions.alarm == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"]) && actions.ok == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"])
+    ]) && length(module.error_alarm[0].alarm_actions) == 2
+    error_message = "Both error alarms must notify the given topic on ALARM and OK."
+  }
+
+  assert {
+    condition     = module.notifier[0].failure_alarm_actions.alarm == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"]) && module.notifier[0].failure_alarm_actions.ok == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"])
+    error_message = "The notifier's failure alarm must notify the same topic."
+  }
+
+  assert {
+    condition     = output.sns_topic_arn == "arn:aws:sns:eu-west-1:123456789012:wired-alerts"
+    error_message = "The topic output must be the given topic."
+  }
+}
+
+run "no_notifier_failure_alarm_without_the_alarms" {
+  command = plan
+
+  variables {
+    create_alarms   = false
+    create_notifier = true
+  }
+
+  assert {
+    condition     = output.notifier_failure_alarm_arn == null && module.notifier[0].failure_alarm_actions == null
+    error_message = "Without the alarm topic there is nowhere to send the notifier's failures."
   }
 }
 
@@ -56,17 +139,18 @@ run "everything_off" {
   command = plan
 
   variables {
-    rest_api_id              = null
-    stage_name               = null
-    manage_account_setting   = false
-    enable_execution_logging = false
-    create_access_log_group  = false
-    access_log_group_name    = "/existing/access"
-    enable_alarm             = false
+    rest_api_id             = null
+    stage_name              = null
+    create_account_setting  = false
+    create_cloudwatch_role  = false
+    create_method_settings  = false
+    create_access_log_group = false
+    access_log_group_name   = "/existing/access"
+    create_alarms           = false
   }
 
   assert {
-    condition     = length(module.apigateway_account) == 0 && length(module.stage_logging) == 0 && length(module.error_alarm) == 0
+    condition     = length(module.apigateway_account) == 0 && length(module.stage_logging) == 0 && length(module.error_alarm) == 0 && length(module.notifier) == 0
     error_message = "Every part must be switchable off."
   }
 
@@ -81,83 +165,38 @@ run "everything_off" {
   }
 }
 
-run "existing_topic" {
+run "the_role_without_the_setting" {
   command = plan
 
   variables {
-    sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:shared-alerts"
+    create_account_setting = false
   }
 
   assert {
-    condition     = output.sns_topic_arn == "arn:aws:sns:eu-west-1:123456789012:shared-alerts"
-    error_message = "An existing topic is used when given."
+    condition     = length(module.apigateway_account) == 1 && output.cloudwatch_role_arn == null
+    error_message = "create_account_setting = false leaves the setting alone (the output names the setting's role, so it is null)."
   }
 }
 
-run "rejects_access_log_retention_7000" {
-  command = plan
+run "chatbot_channel_subscribes_to_the_alarm_topic" {
+  command = apply
 
   variables {
-    access_log_retention_in_days = 7000
+    create_account_setting   = false
+    create_cloudwatch_role   = false
+    create_method_settings   = false
+    create_chatbot_channel   = true
+    chatbot_slack_team_id    = "T07WIRED01"
+    chatbot_slack_channel_id = "C07WIRED02"
   }
 
-  expect_failures = [var.access_log_retention_in_days]
-}
-
-run "rejects_execution_log_retention_7000" {
-  command = plan
-
-  variables {
-    execution_log_retention_in_days = 7000
+  assert {
+    condition     = output.chatbot_configuration_arn == module.error_alarm[0].chatbot_configuration_arn && length(module.error_alarm[0].chatbot_configuration_arn) > 0
+    error_message = "create_chatbot_channel must create the Chatbot configuration from the root."
   }
-
-  expect_failures = [var.execution_log_retention_in_days]
 }
 
-run "rejects_logging_level_debug" {
-  command = plan
-
-  variables {
-    logging_level = "DEBUG"
-  }
-
-  expect_failures = [var.logging_level]
-}
-
-run "rejects_role_arn_that_is_not_an_arn" {
-  command = plan
-
-  variables {
-    cloudwatch_role_arn = "apigateway-cloudwatch"
-  }
-
-  expect_failures = [var.cloudwatch_role_arn]
-}
-
-run "rejects_kms_and_topic_that_are_not_arns" {
-  command = plan
-
-  variables {
-    access_log_kms_key_arn = "alias/logs"
-    sns_topic_arn          = "alerts"
-  }
-
-  expect_failures = [var.access_log_kms_key_arn, var.sns_topic_arn]
-}
-
-run "rejects_negative_thresholds" {
-  command = plan
-
-  variables {
-    alarm_4xx_threshold    = -1
-    alarm_5xx_threshold    = -3
-    error_status_threshold = -5
-  }
-
-  expect_failures = [var.alarm_4xx_threshold, var.alarm_5xx_threshold, var.error_status_threshold]
-}
-
-run "rejects_missing_stage_when_execution_logging_is_on" {
+run "rejects_missing_stage_when_method_settings_are_on" {
   command = plan
 
   variables {
@@ -168,168 +207,15 @@ run "rejects_missing_stage_when_execution_logging_is_on" {
   expect_failures = [var.rest_api_id, var.stage_name]
 }
 
-run "rejects_bad_name" {
+run "rejects_chatbot_without_alarms" {
   command = plan
 
   variables {
-    name = "Orders API"
-  }
-
-  expect_failures = [var.name]
-}
-
-run "rejects_existing_access_log_group_without_name" {
-  command = plan
-
-  variables {
-    create_access_log_group = false
-  }
-
-  expect_failures = [var.access_log_group_name]
-}
-
-run "notifier_off_by_default" {
-  command = plan
-
-  assert {
-    condition     = length(module.notifier) == 0 && output.notifier_function_name == null && output.webhook_parameter_name == null
-    error_message = "The notifier needs a webhook, so it is off unless enabled."
-  }
-}
-
-run "notifier_watches_the_access_log_with_the_shared_threshold" {
-  command = plan
-
-  variables {
-    enable_notifier        = true
-    slack_webhook_url      = "https://hooks.slack.com/services/T000/B000/XXXX"
-    error_status_threshold = 404
-  }
-
-  assert {
-    condition     = length(module.notifier) == 1 && output.webhook_parameter_name == "/orders-api/accesslog-notifier/slack-webhook-url"
-    error_message = "enable_notifier must create the notifier with its own parameter."
-  }
-
-  assert {
-    condition     = module.notifier[0].schedule_interval_seconds == 300
-    error_message = "The notifier runs every 5 minutes by default."
-  }
-}
-
-run "notifier_failures_alarm_on_the_alarm_topic" {
-  command = apply
-
-  variables {
-    manage_account_setting   = false
-    enable_execution_logging = false
-    enable_notifier          = true
-    slack_webhook_url        = "https://hooks.slack.com/services/T000/B000/XXXX"
-  }
-
-  assert {
-    condition     = output.notifier_failure_alarm_arn != null
-    error_message = "With the alarm on, the notifier's own failures must raise an alarm on its topic."
-  }
-}
-
-run "no_notifier_failure_alarm_without_a_topic" {
-  command = plan
-
-  variables {
-    enable_alarm      = false
-    enable_notifier   = true
-    slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXX"
-  }
-
-  assert {
-    condition     = output.notifier_failure_alarm_arn == null
-    error_message = "Without the alarm topic there is nowhere to send the notifier's failures."
-  }
-}
-
-run "rejects_chatbot_without_alarm" {
-  command = plan
-
-  variables {
-    enable_alarm             = false
-    enable_chatbot           = true
+    create_alarms            = false
+    create_chatbot_channel   = true
     chatbot_slack_team_id    = "T07EA123LEP"
     chatbot_slack_channel_id = "C07EZ1ABC23"
   }
 
-  expect_failures = [var.enable_chatbot]
-}
-
-run "rejects_notifier_settings" {
-  command = plan
-
-  variables {
-    notifier_schedule_expression   = "cron(0 * * * ? *)"
-    notifier_ingestion_lag_seconds = -1
-    notifier_sample_count          = 100
-    notifier_log_level             = "VERBOSE"
-    webhook_parameter_name         = "has spaces"
-    webhook_parameter_kms_key_arn  = "alias/aws/ssm"
-  }
-
-  expect_failures = [
-    var.notifier_schedule_expression, var.notifier_ingestion_lag_seconds, var.notifier_sample_count,
-    var.notifier_log_level, var.webhook_parameter_name, var.webhook_parameter_kms_key_arn,
-  ]
-}
-
-run "rejects_alarm_settings" {
-  command = plan
-
-  variables {
-    alarm_period             = 45
-    alarm_evaluation_periods = 0
-    metric_namespace         = "AWS/ApiGateway"
-    throttling_burst_limit   = -1
-    throttling_rate_limit    = -1
-  }
-
-  expect_failures = [
-    var.alarm_period, var.alarm_evaluation_periods, var.metric_namespace, var.throttling_burst_limit,
-    var.throttling_rate_limit,
-  ]
-}
-
-run "rejects_4xx_alarm_above_threshold_500" {
-  command = plan
-
-  variables {
-    error_status_threshold = 500
-  }
-
-  expect_failures = [var.enable_4xx_alarm]
-}
-
-run "rejects_administrator_chatbot_guardrail_and_missing_ids" {
-  command = plan
-
-  variables {
-    enable_chatbot                = true
-    chatbot_guardrail_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
-  }
-
-  expect_failures = [var.chatbot_guardrail_policy_arns, var.chatbot_slack_team_id, var.chatbot_slack_channel_id]
-}
-
-run "chatbot_switch" {
-  command = apply
-
-  variables {
-    manage_account_setting   = false
-    enable_execution_logging = false
-    enable_chatbot           = true
-    chatbot_slack_team_id    = "T07EA123LEP"
-    chatbot_slack_channel_id = "C07EZ1ABC23"
-  }
-
-  assert {
-    condition     = output.chatbot_configuration_arn != null
-    error_message = "enable_chatbot must create the Chatbot configuration from the root."
-  }
+  expect_failures = [var.create_chatbot_channel]
 }

@@ -52,32 +52,32 @@ run "custom_name_retention_key_and_extra_fields" {
   command = plan
 
   variables {
-    log_group_name           = "/custom/access"
-    retention_in_days        = 14
-    kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    additional_format_fields = { userAgent = "$context.identity.userAgent" }
-    tags                     = { team = "payments" }
-    log_group_tags           = { purpose = "access-log" }
+    access_log_group_name        = "/custom/access"
+    access_log_retention_in_days = 14
+    access_log_kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    access_log_additional_fields = { userAgent = "$context.identity.userAgent" }
+    tags                         = { team = "payments" }
+    access_log_group_tags        = { purpose = "access-log" }
   }
 
   assert {
     condition     = aws_cloudwatch_log_group.this[0].name == "/custom/access" && aws_cloudwatch_log_group.this[0].retention_in_days == 14
-    error_message = "log_group_name and retention_in_days must be used."
+    error_message = "access_log_group_name and access_log_retention_in_days must be used."
   }
 
   assert {
     condition     = aws_cloudwatch_log_group.this[0].kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    error_message = "kms_key_arn must encrypt the log group."
+    error_message = "access_log_kms_key_arn must encrypt the log group."
   }
 
   assert {
     condition     = jsondecode(replace(output.access_log_format, "$context.status", "200")).userAgent == "$context.identity.userAgent"
-    error_message = "additional_format_fields must be added to the format."
+    error_message = "access_log_additional_fields must be added to the format."
   }
 
   assert {
     condition     = aws_cloudwatch_log_group.this[0].tags == tomap({ team = "payments", purpose = "access-log" })
-    error_message = "tags and log_group_tags must be merged."
+    error_message = "tags and access_log_group_tags must be merged."
   }
 }
 
@@ -85,18 +85,18 @@ run "existing_group_creates_nothing" {
   command = plan
 
   variables {
-    create         = false
-    log_group_name = "/existing/access"
+    create_access_log_group = false
+    access_log_group_name   = "/existing/access"
   }
 
   assert {
     condition     = length(aws_cloudwatch_log_group.this) == 0
-    error_message = "create = false must not create a log group."
+    error_message = "create_access_log_group = false must not create a log group."
   }
 
   assert {
-    condition     = output.log_group_name == "/existing/access" && output.log_group_arn == null
-    error_message = "With create = false the outputs name the existing group and have no ARN."
+    condition     = output.access_log_group_name == "/existing/access" && output.access_log_group_arn == null
+    error_message = "With create_access_log_group = false the outputs name the existing group and have no ARN."
   }
 }
 
@@ -104,10 +104,10 @@ run "rejects_retention_7000" {
   command = plan
 
   variables {
-    retention_in_days = 7000
+    access_log_retention_in_days = 7000
   }
 
-  expect_failures = [var.retention_in_days]
+  expect_failures = [var.access_log_retention_in_days]
 }
 
 run "rejects_bad_name" {
@@ -124,38 +124,38 @@ run "rejects_bad_log_group_name" {
   command = plan
 
   variables {
-    log_group_name = "has spaces"
+    access_log_group_name = "has spaces"
   }
 
-  expect_failures = [var.log_group_name]
+  expect_failures = [var.access_log_group_name]
 }
 
 run "rejects_existing_group_without_name" {
   command = plan
 
   variables {
-    create = false
+    create_access_log_group = false
   }
 
-  expect_failures = [var.log_group_name]
+  expect_failures = [var.access_log_group_name]
 }
 
 run "rejects_kms_key_that_is_not_an_arn" {
   command = plan
 
   variables {
-    kms_key_arn = "alias/my-key"
+    access_log_kms_key_arn = "alias/my-key"
   }
 
-  expect_failures = [var.kms_key_arn]
+  expect_failures = [var.access_log_kms_key_arn]
 }
 
 run "rejects_bad_extra_field" {
   command = plan
 
   variables {
-    additional_format_fields = { "user agent" = "$context.identity.userAgent" }
+    access_log_additional_fields = { "user agent" = "$context.identity.userAgent" }
   }
 
-  expect_failures = [var.additional_format_fields]
+  expect_failures = [var.access_log_additional_fields]
 }

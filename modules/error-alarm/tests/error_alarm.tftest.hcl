@@ -3,8 +3,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name           = "orders-api"
-  log_group_name = "/aws/apigateway/orders-api-accesslog"
+  name                  = "orders-api"
+  access_log_group_name = "/aws/apigateway/orders-api-accesslog"
 }
 
 run "defaults_match_the_original_design_per_class" {
@@ -93,7 +93,7 @@ run "only_5xx_from_threshold_503" {
 
   variables {
     error_status_threshold = 503
-    enable_4xx_alarm       = false
+    create_4xx_alarm       = false
   }
 
   assert {
@@ -133,7 +133,7 @@ run "chatbot_with_read_only_guardrail" {
   command = apply
 
   variables {
-    enable_chatbot           = true
+    create_chatbot_channel   = true
     chatbot_slack_team_id    = "T07EA123LEP"
     chatbot_slack_channel_id = "C07EZ1ABC23"
   }
@@ -168,7 +168,7 @@ run "rejects_administrator_guardrail" {
   command = plan
 
   variables {
-    enable_chatbot                = true
+    create_chatbot_channel        = true
     chatbot_slack_team_id         = "T07EA123LEP"
     chatbot_slack_channel_id      = "C07EZ1ABC23"
     chatbot_guardrail_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
@@ -191,7 +191,7 @@ run "rejects_chatbot_without_ids" {
   command = plan
 
   variables {
-    enable_chatbot = true
+    create_chatbot_channel = true
   }
 
   expect_failures = [var.chatbot_slack_team_id, var.chatbot_slack_channel_id]
@@ -225,7 +225,7 @@ run "rejects_4xx_alarm_when_threshold_is_5xx" {
     error_status_threshold = 500
   }
 
-  expect_failures = [var.enable_4xx_alarm]
+  expect_failures = [var.create_4xx_alarm]
 }
 
 run "rejects_odd_period" {
@@ -263,21 +263,21 @@ run "rejects_both_classes_off" {
   command = plan
 
   variables {
-    enable_4xx_alarm = false
-    enable_5xx_alarm = false
+    create_4xx_alarm = false
+    create_5xx_alarm = false
   }
 
-  expect_failures = [var.enable_5xx_alarm]
+  expect_failures = [var.create_5xx_alarm]
 }
 
 run "rejects_aws_managed_sns_key" {
   command = plan
 
   variables {
-    sns_kms_master_key_id = "alias/aws/sns"
+    sns_topic_kms_key_arn = "alias/aws/sns"
   }
 
-  expect_failures = [var.sns_kms_master_key_id]
+  expect_failures = [var.sns_topic_kms_key_arn]
 }
 
 run "rejects_datapoints_above_evaluation_periods" {
@@ -305,10 +305,10 @@ run "rejects_unknown_treat_missing_data" {
   command = plan
 
   variables {
-    treat_missing_data = "ok"
+    alarm_treat_missing_data = "ok"
   }
 
-  expect_failures = [var.treat_missing_data]
+  expect_failures = [var.alarm_treat_missing_data]
 }
 
 run "rejects_reserved_namespace" {
@@ -366,11 +366,11 @@ run "rejects_bad_name_and_log_group" {
   command = plan
 
   variables {
-    name           = "orders api"
-    log_group_name = "has spaces"
+    name                  = "orders api"
+    access_log_group_name = "has spaces"
   }
 
-  expect_failures = [var.name, var.log_group_name]
+  expect_failures = [var.name, var.access_log_group_name]
 }
 
 run "rejects_unknown_chatbot_logging_level" {

@@ -42,8 +42,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_rule.this.schedule_expression == "rate(5 minutes)" && output.schedule_interval_seconds == 300
-    error_message = "The default schedule is every 5 minutes, a 300 s window."
+    condition     = aws_cloudwatch_event_rule.this.schedule_expression == "cron(0/5 * * * ? *)" && output.schedule_expression == "cron(0/5 * * * ? *)"
+    error_message = "The default schedule is every 5 minutes, on whole multiples of 5."
   }
 
   assert {
@@ -56,11 +56,10 @@ run "environment_carries_the_contract_but_never_the_url" {
   command = plan
 
   variables {
-    log_group_names        = ["/a", "/b"]
-    error_status_threshold = 500
-    schedule_expression    = "rate(1 hour)"
-    ingestion_lag_seconds  = 120
-    sample_count           = 3
+    log_group_names                    = ["/a", "/b"]
+    error_status_threshold             = 500
+    notifier_schedule_interval_minutes = 60
+    notifier_settings                  = { ingestion_lag_seconds = 120, sample_count = 3 }
   }
 
   assert {
@@ -68,7 +67,7 @@ run "environment_carries_the_contract_but_never_the_url" {
       LOG_GROUP_NAMES           = "[\"/a\",\"/b\"]"
       WEBHOOK_PARAMETER_NAME    = "/orders-api/accesslog-notifier/slack-webhook-url"
       ERROR_STATUS_THRESHOLD    = "500"
-      SCHEDULE_INTERVAL_SECONDS = "3600"
+      SCHEDULE_INTERVAL_MINUTES = "60"
       INGESTION_LAG_SECONDS     = "120"
       QUERY_LIMIT               = "10000"
       SAMPLE_COUNT              = "3"
@@ -99,6 +98,7 @@ run "existing_parameter_and_key" {
   command = plan
 
   variables {
+    create_webhook_parameter      = false
     slack_webhook_url             = null
     webhook_parameter_name        = "/shared/slack/webhook"
     webhook_parameter_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -119,6 +119,7 @@ run "role_policy_is_scoped_to_the_log_groups_and_the_parameter" {
   command = plan
 
   variables {
+    create_webhook_parameter      = false
     slack_webhook_url             = null
     webhook_parameter_name        = "team-slack-webhook"
     webhook_parameter_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -169,15 +170,15 @@ run "options" {
   command = plan
 
   variables {
-    runtime                        = "python3.13"
-    architecture                   = "x86_64"
-    memory_size                    = 256
-    timeout                        = 600
-    reserved_concurrent_executions = 1
-    maximum_retry_attempts         = 0
-    log_level                      = "DEBUG"
-    package_path                   = "../../source_code/dist/notifier.zip"
-    schedule_expression            = "rate(1 minute)"
+    notifier_runtime                        = "python3.13"
+    notifier_architecture                   = "x86_64"
+    notifier_memory_size                    = 256
+    notifier_timeout                        = 600
+    notifier_reserved_concurrent_executions = 1
+    notifier_maximum_retry_attempts         = 0
+    notifier_settings                       = { log_level = "DEBUG" }
+    notifier_package_path                   = "../../source_code/dist/notifier.zip"
+    notifier_schedule_interval_minutes      = 1
   }
 
   assert {
@@ -196,8 +197,8 @@ run "options" {
   }
 
   assert {
-    condition     = output.schedule_interval_seconds == 60
-    error_message = "rate(1 minute) is a 60 s window."
+    condition     = output.schedule_expression == "cron(* * * * ? *)"
+    error_message = "Every minute is cron(* * * * ? *)."
   }
 }
 
@@ -205,8 +206,8 @@ run "failure_alarm" {
   command = plan
 
   variables {
-    enable_failure_alarm        = true
-    failure_alarm_sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:alerts"
+    create_notifier_failure_alarm        = true
+    notifier_failure_alarm_sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:alerts"
   }
 
   assert {
@@ -229,54 +230,47 @@ run "no_failure_alarm_by_default" {
   }
 }
 
-run "rejects_cron_schedules" {
+run "hourly_and_daily_schedules_are_cron_on_whole_multiples" {
   command = plan
 
   variables {
-    schedule_expression = "cron(0/5 * * * ? *)"
+    notifier_schedule_interval_minutes = 120
   }
 
-  expect_failures = [var.schedule_expression]
+  assert {
+    condition     = output.schedule_expression == "cron(0 0/2 * * ? *)"
+    error_message = "Every 2 hours is cron(0 0/2 * * ? *)."
+  }
 }
 
-run "rejects_schedules_longer_than_a_day" {
+run "rejects_intervals_that_do_not_divide_an_hour_or_a_day" {
   command = plan
 
   variables {
-    schedule_expression = "rate(25 hours)"
+    notifier_schedule_interval_minutes = 7
   }
 
-  expect_failures = [var.schedule_expression]
+  expect_failures = [var.notifier_schedule_interval_minutes]
 }
 
 run "rejects_failure_alarm_without_topic" {
   command = plan
 
   variables {
-    enable_failure_alarm = true
+    create_notifier_failure_alarm = true
   }
 
-  expect_failures = [var.failure_alarm_sns_topic_arn]
-}
-
-run "rejects_plural_mismatch" {
-  command = plan
-
-  variables {
-    schedule_expression = "rate(1 minutes)"
-  }
-
-  expect_failures = [var.schedule_expression]
+  expect_failures = [var.notifier_failure_alarm_sns_topic_arn]
 }
 
 run "rejects_old_runtime" {
   command = plan
 
   variables {
-    runtime = "python3.9"
+    notifier_runtime = "python3.9"
   }
 
-  expect_failures = [var.runtime]
+  expect_failures = [var.notifier_runtime]
 }
 
 run "rejects_plain_http_webhook" {
@@ -286,27 +280,27 @@ run "rejects_plain_http_webhook" {
     slack_webhook_url = "http://hooks.slack.com/services/T000/B000/XXXX"
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.slack_webhook_url]
 }
 
-run "rejects_both_url_and_parameter" {
+run "rejects_a_parameter_name_beside_a_created_parameter" {
   command = plan
 
   variables {
     webhook_parameter_name = "/shared/slack/webhook"
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.webhook_parameter_name]
 }
 
-run "rejects_neither_url_nor_parameter" {
+run "rejects_a_created_parameter_without_url" {
   command = plan
 
   variables {
     slack_webhook_url = null
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.slack_webhook_url]
 }
 
 run "rejects_empty_log_group_list" {
@@ -319,27 +313,41 @@ run "rejects_empty_log_group_list" {
   expect_failures = [var.log_group_names]
 }
 
+run "rejects_unknown_settings" {
+  command = plan
+
+  variables {
+    notifier_settings = { sampel_count = 3 }
+  }
+
+  expect_failures = [var.notifier_settings]
+}
+
+run "rejects_settings_out_of_range" {
+  command = plan
+
+  variables {
+    notifier_settings = { sample_count = 21, log_level = "TRACE", message_title = "" }
+  }
+
+  expect_failures = [var.notifier_settings]
+}
+
 run "rejects_out_of_range_numbers" {
   command = plan
 
   variables {
-    error_status_threshold         = -5
-    ingestion_lag_seconds          = 3600
-    query_limit                    = 20000
-    sample_count                   = -1
-    top_n                          = 0
-    max_messages                   = 50
-    memory_size                    = 64
-    timeout                        = 1000
-    reserved_concurrent_executions = 0
-    maximum_retry_attempts         = 5
-    log_retention_in_days          = 7000
+    error_status_threshold                  = -5
+    notifier_memory_size                    = 64
+    notifier_timeout                        = 1000
+    notifier_reserved_concurrent_executions = 0
+    notifier_maximum_retry_attempts         = 5
+    notifier_log_retention_in_days          = 7000
   }
 
   expect_failures = [
-    var.error_status_threshold, var.ingestion_lag_seconds, var.query_limit, var.sample_count, var.top_n,
-    var.max_messages, var.memory_size, var.timeout, var.reserved_concurrent_executions,
-    var.maximum_retry_attempts, var.log_retention_in_days,
+    var.error_status_threshold, var.notifier_memory_size, var.notifier_timeout,
+    var.notifier_reserved_concurrent_executions, var.notifier_maximum_retry_attempts, var.notifier_log_retention_in_days,
   ]
 }
 
@@ -348,14 +356,12 @@ run "rejects_bad_names_and_arns" {
 
   variables {
     name                          = "orders api"
-    log_level                     = "TRACE"
-    architecture                  = "sparc"
-    message_title                 = ""
-    package_path                  = "notifier.tar.gz"
+    notifier_architecture         = "sparc"
+    notifier_package_path         = "notifier.tar.gz"
     webhook_parameter_kms_key_arn = "alias/aws/ssm"
   }
 
   expect_failures = [
-    var.name, var.log_level, var.architecture, var.message_title, var.package_path, var.webhook_parameter_kms_key_arn,
+    var.name, var.notifier_architecture, var.notifier_package_path, var.webhook_parameter_kms_key_arn,
   ]
 }

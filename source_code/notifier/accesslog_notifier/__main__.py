@@ -82,13 +82,13 @@ def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None
         environ["ERROR_STATUS_THRESHOLD"] = str(args.threshold)
     if args.webhook_parameter:
         environ["WEBHOOK_PARAMETER_NAME"] = args.webhook_parameter
+    if not args.dry_run and not environ.get("WEBHOOK_PARAMETER_NAME", "").strip():
+        print("--webhook-parameter (or WEBHOOK_PARAMETER_NAME) is required unless --dry-run", file=sys.stderr)
+        return 2
     try:
-        settings = load_settings(environ)
+        settings = load_settings(environ, require_webhook=not args.dry_run)
     except ConfigError as error:
         print(error, file=sys.stderr)
-        return 2
-    if not args.dry_run and not settings.webhook_parameter_name:
-        print("--webhook-parameter (or WEBHOOK_PARAMETER_NAME) is required unless --dry-run", file=sys.stderr)
         return 2
     configure_logging(settings, {})
 

@@ -1,4 +1,9 @@
-"""Settings from the environment the Terraform module sets, validated with messages that say what is allowed."""
+"""Settings from the environment, checked against settings.json: the one declaration the Terraform modules use too.
+
+Every rule a setting has (type, bounds, allowed values, pattern, default) is read from ``settings.json``, so the
+function accepts exactly what the module can pass it; :func:`describe_rule` words a rule the way the module's
+validation messages do.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Lambda's own level names (the Terraform module passes WARN), mapped to Python's.
-LOG_LEVEL_ALIASES = {"TRACE": "DEBUG", "WARN": "WARNING", "FATAL": "CRITICAL"}
-MAX_TITLE_CHARS = 150
-# CloudWatch Logs' own rule for log group names.
-LOG_GROUP_NAME_PATTERN = re.compile(r"^[\.\-_/#A-Za-z0-9]{1,512}$")
+# Lambda's level names (the contract's) -> Python's.
+PYTHON_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARNING", "ERROR": "ERROR"}
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
@@ -20,99 +24,122 @@ class ConfigError(ValueError):
     """The environment does not describe a runnable check; the message lists every problem found."""
 
 
+@cache
+def contract() -> dict[str, Any]:
+    """settings.json, read from the package (works from a directory and from a zip alike)."""
+    return json.loads(resources.files("accesslog_notifier").joinpath("settings.json").read_text(encoding="utf-8"))
+
+
+def pattern(name: str) -> re.Pattern[str]:
+    """A named pattern of the contract (``log_group_name``, ``webhook_url`` ...)."""
+    return re.compile(contract()["patterns"][name])
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know besides the event and its dependencies."""
 
     log_group_names: tuple[str, ...]
-    webhook_parameter_name: str | None = None
-    error_status_threshold: int = 400
-    schedule_interval_seconds: int = 300
-    ingestion_lag_seconds: int = 60
-    query_limit: int = 10000
-    sample_count: int = 5
-    top_n: int = 10
-    max_messages: int = 5
-    message_title: str = "API Gateway errors"
-    log_level: str = "INFO"
+    webhook_parameter_name: str | None
+    error_status_threshold: int
+    schedule_interval_minutes: int
+    ingestion_lag_seconds: int
+    query_limit: int
+    sample_count: int
+    top_n: int
+    max_messages: int
+    message_title: str
+    log_level: str  # Python's name (WARNING, not WARN)
     region: str | None = None
 
-
-# name -> (default, lowest allowed, highest allowed)
-_INTEGER_SETTINGS: dict[str, tuple[int, int, int]] = {
-    "ERROR_STATUS_THRESHOLD": (400, 100, 999),
-    "SCHEDULE_INTERVAL_SECONDS": (300, 60, 366 * 86400),  # rate(1 minute) .. rate(366 days)
-    "INGESTION_LAG_SECONDS": (60, 0, 3600),
-    "QUERY_LIMIT": (10000, 1, 10000),
-    "SAMPLE_COUNT": (5, 0, 50),
-    "TOP_N": (10, 1, 50),
-    "MAX_MESSAGES": (5, 1, 10),
-}
+    @property
+    def schedule_interval_seconds(self) -> int:
+        return self.schedule_interval_minutes * 60
 
 
-def parse_log_group_names(raw: str | None) -> tuple[tuple[str, ...], list[str]]:
-    """Parse ``LOG_GROUP_NAMES`` (a JSON array of names); returns the de-duplicated names and any problems."""
-    if raw is None or not raw.strip():
-        return (), ['LOG_GROUP_NAMES is required: a JSON array of log group names, e.g. ["/aws/apigateway/my-api"].']
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return (), [f"LOG_GROUP_NAMES must be a JSON array of log group names (got {_shorten(raw)!r})."]
-    if not isinstance(value, list) or not value:
-        return (), [f"LOG_GROUP_NAMES must be a non-empty JSON array of log group names (got {_shorten(raw)!r})."]
-    problems = []
-    names: list[str] = []
-    for index, name in enumerate(value):
-        if not isinstance(name, str) or not LOG_GROUP_NAME_PATTERN.match(name):
-            problems.append(
-                f"LOG_GROUP_NAMES[{index}] must be a log group name of 1-512 characters from "
-                f"letters, digits and . - _ / # (got {_shorten(json.dumps(name))})."
-            )
-        elif name not in names:
-            names.append(name)
-    return tuple(names), problems
+def describe_rule(spec: Mapping[str, Any]) -> str:
+    """What a setting accepts, in words: ``a whole number from 0 to 20``, ``one of DEBUG, INFO``..."""
+    kind = spec["type"]
+    if "allowed" in spec:
+        return "one of " + ", ".join(str(value) for value in spec["allowed"])
+    if kind == "integer":
+        return f"a whole number from {spec['minimum']} to {spec['maximum']}"
+    if kind == "string" and "pattern" in spec:
+        return (
+            f"a string of {spec['min_length']} to {spec['max_length']} characters "
+            f"matching {contract()['patterns'][spec['pattern']]}"
+        )
+    if kind == "string":
+        return f"a string of {spec['min_length']} to {spec['max_length']} characters"
+    if kind == "list(string)":
+        item = contract()["patterns"][spec["item_pattern"]]
+        return f"a JSON array of {spec['min_items']} to {spec['max_items']} strings matching {item}"
+    raise ValueError(f"settings.json: unknown type {kind!r}")
 
 
-def load_settings(environ: Mapping[str, str], *, require_log_groups: bool = True) -> Settings:
+def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
+    """(value, problem) for one environment variable; a missing or empty one takes the default, if it has one.
+
+    Values are taken as they are, not stripped: the module renders exactly what it validated, so anything else
+    (stray spaces included) did not come from it.
+    """
+    spec = contract()["settings"][name]
+    env = spec["env"]
+    if raw is None or raw == "":
+        if "default" in spec:
+            return spec["default"], None
+        return None, f"{env} is required: {describe_rule(spec)}."
+    text = raw
+    shown = _shorten(text)
+    problem = f"{env} must be {describe_rule(spec)} (got {shown!r})."
+    kind = spec["type"]
+    if kind == "integer":
+        # ASCII digits only: int() would also take other scripts' digits and underscores.
+        if not re.fullmatch(r"-?[0-9]{1,12}", text):
+            return None, problem
+        value: Any = int(text)
+        ok = value in spec["allowed"] if "allowed" in spec else spec["minimum"] <= value <= spec["maximum"]
+    elif kind == "string":
+        value = text
+        if "allowed" in spec:
+            ok = value in spec["allowed"]
+        else:
+            ok = spec["min_length"] <= len(value) <= spec["max_length"]
+            if "pattern" in spec:
+                ok = ok and bool(pattern(spec["pattern"]).match(value))
+    elif kind == "list(string)":
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None, problem
+        item_pattern = pattern(spec["item_pattern"])
+        ok = (
+            isinstance(value, list)
+            and spec["min_items"] <= len(value) <= spec["max_items"]
+            and all(isinstance(item, str) and item_pattern.match(item) for item in value)
+        )
+        if ok:
+            value = tuple(dict.fromkeys(value))  # de-duplicated, order kept
+    else:
+        raise ValueError(f"settings.json: unknown type {kind!r}")
+    return (value, None) if ok else (None, problem)
+
+
+def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -> Settings:
     """Read and validate the notifier's environment variables.
 
     Raises :class:`ConfigError` naming every variable that is wrong, what it holds and what is allowed.
-    ``require_log_groups=False`` lets the CLI supply log groups from its own arguments instead.
+    ``require_webhook=False`` is for dry runs, which post nothing.
     """
     problems: list[str] = []
-    log_group_names: tuple[str, ...] = ()
-    if require_log_groups or environ.get("LOG_GROUP_NAMES"):
-        log_group_names, group_problems = parse_log_group_names(environ.get("LOG_GROUP_NAMES"))
-        problems.extend(group_problems)
-
-    integers: dict[str, int] = {}
-    for name, (default, lowest, highest) in _INTEGER_SETTINGS.items():
-        raw = environ.get(name, "").strip()
-        if not raw:
-            integers[name] = default
+    values: dict[str, Any] = {}
+    for name, spec in contract()["settings"].items():
+        if name == "webhook_parameter_name" and not require_webhook and not environ.get(spec["env"]):
+            values[name] = None
             continue
-        try:
-            value = int(raw)
-        except ValueError:
-            value = None
-        if value is None or not lowest <= value <= highest:
-            problems.append(f"{name} must be an integer from {lowest} to {highest} (got {_shorten(raw)!r}).")
-        else:
-            integers[name] = value
-
-    webhook_parameter_name = environ.get("WEBHOOK_PARAMETER_NAME", "").strip() or None
-    if webhook_parameter_name is not None and len(webhook_parameter_name) > 2048:
-        problems.append("WEBHOOK_PARAMETER_NAME must be an SSM parameter name or ARN of at most 2048 characters.")
-
-    message_title = environ.get("MESSAGE_TITLE", "").strip() or Settings.message_title
-    if len(message_title) > MAX_TITLE_CHARS:
-        problems.append(f"MESSAGE_TITLE must be at most {MAX_TITLE_CHARS} characters (got {len(message_title)}).")
-
-    log_level = (environ.get("LOG_LEVEL", "").strip() or Settings.log_level).upper()
-    log_level = LOG_LEVEL_ALIASES.get(log_level, log_level)
-    if log_level not in LOG_LEVELS:
-        allowed = ", ".join([*LOG_LEVELS, *LOG_LEVEL_ALIASES])
-        problems.append(f"LOG_LEVEL must be one of {allowed} (got {_shorten(log_level)!r}).")
+        values[name], problem = parse_setting(name, environ.get(spec["env"]))
+        if problem:
+            problems.append(problem)
 
     region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip() or None
     if region is not None and not REGION_PATTERN.match(region):
@@ -120,20 +147,8 @@ def load_settings(environ: Mapping[str, str], *, require_log_groups: bool = True
 
     if problems:
         raise ConfigError("Invalid notifier configuration:\n- " + "\n- ".join(problems))
-    return Settings(
-        log_group_names=log_group_names,
-        webhook_parameter_name=webhook_parameter_name,
-        error_status_threshold=integers["ERROR_STATUS_THRESHOLD"],
-        schedule_interval_seconds=integers["SCHEDULE_INTERVAL_SECONDS"],
-        ingestion_lag_seconds=integers["INGESTION_LAG_SECONDS"],
-        query_limit=integers["QUERY_LIMIT"],
-        sample_count=integers["SAMPLE_COUNT"],
-        top_n=integers["TOP_N"],
-        max_messages=integers["MAX_MESSAGES"],
-        message_title=message_title,
-        log_level=log_level,
-        region=region,
-    )
+    values["log_level"] = PYTHON_LOG_LEVELS[values["log_level"]]
+    return Settings(**values, region=region)
 
 
 def _shorten(text: str, limit: int = 80) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from accesslog_notifier.config import ConfigError, Settings, load_settings
+from accesslog_notifier.config import Settings, load_settings
 from accesslog_notifier.digest import Report, build_messages
 from accesslog_notifier.query import Clock, build_query_string, collect
 from accesslog_notifier.records import Tally
@@ -275,8 +275,6 @@ def lambda_handler(
     environ = os.environ if environ is None else environ
     settings = load_settings(environ)
     configure_logging(settings, environ)
-    if not settings.webhook_parameter_name:
-        raise ConfigError("Invalid notifier configuration:\n- WEBHOOK_PARAMETER_NAME is required to send to Slack.")
     dependencies = dependencies or default_dependencies()
     try:
         window = window_for_event(

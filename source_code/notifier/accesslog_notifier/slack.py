@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from accesslog_notifier.config import pattern
 from accesslog_notifier.query import Clock
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,6 @@ FIRST_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 8.0
 MAX_RATE_LIMITED_WAITS = 10
 DEFAULT_RETRY_AFTER_S = 1.0
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -87,21 +87,9 @@ def _read_text(response: Any) -> str:
 
 
 def check_webhook_url(url: str) -> None:
-    """Refuse anything but an https URL (http only to a loopback host, for local emulation), without echoing it."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        parts, host = None, None
-    if (
-        parts is None
-        or not host
-        or any(character.isspace() or ord(character) < 0x20 or ord(character) == 0x7F for character in url)
-    ):
-        raise SlackDeliveryError("the webhook parameter does not hold a URL", sent=0)
-    if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS):
-        return
-    raise SlackDeliveryError("the webhook parameter must hold an https:// URL", sent=0)
+    """Refuse what settings.json's webhook_url pattern refuses (https; http only to loopback), without echoing it."""
+    if not pattern("webhook_url").match(url):
+        raise SlackDeliveryError("the webhook parameter does not hold an https:// URL", sent=0)
 
 
 def redact(text: str, secret: str) -> str:

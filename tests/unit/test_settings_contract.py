@@ -1,0 +1,140 @@
+"""The notifier's settings contract (settings.json) as the function applies it: every rule at both edges.
+
+The cases are generated from the declaration itself, so a setting added there is tested here without editing this
+file; the module's side of the same declaration is tested by modules/notifier/tests (terraform test). The last test
+runs the committed zip, so what Lambda runs accepts exactly what the module can render.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from accesslog_notifier.config import PYTHON_LOG_LEVELS, ConfigError, contract, load_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOTIFIER_ZIP = REPO_ROOT / "source_code" / "dist" / "notifier.zip"
+SPECS: dict[str, dict[str, Any]] = contract()["settings"]
+REQUIRED = {"LOG_GROUP_NAMES": json.dumps(["/aws/apigateway/a"]), "WEBHOOK_PARAMETER_NAME": "/a/webhook"}
+
+
+def edges(spec: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+    """(raw environment value, accepted?) at every edge of one rule."""
+    kind = spec["type"]
+    if kind == "integer" and "allowed" in spec:
+        allowed = spec["allowed"]
+        for value in allowed:
+            yield str(value), True
+        for value in {value + step for value in allowed for step in (-1, 1)} - set(allowed):
+            yield str(value), False
+    elif kind == "integer":
+        low, high = spec["minimum"], spec["maximum"]
+        yield from ((str(low - 1), False), (str(low), True), (str(high), True), (str(high + 1), False))
+        yield from ((f"{low}.5", False), (f" {low}", False), ("\uff11", False), ("1_0", False), ("ten", False))
+    elif kind == "string" and "allowed" in spec:
+        for value in spec["allowed"]:
+            yield value, True
+            yield value.lower() if value != value.lower() else value.upper(), False
+            yield f"{value} ", False
+    elif kind == "string":
+        low, high = spec["min_length"], spec["max_length"]
+        base = "/a" if "pattern" in spec else "t"
+        yield base.ljust(max(low, len(base)), "x"), True
+        yield base.ljust(high, "x"), True
+        yield base.ljust(high + 1, "x"), False
+        if low > 1:
+            yield base[: low - 1], False
+        if "pattern" in spec:
+            yield "/has space", False
+    elif kind == "list(string)":
+        low, high = spec["min_items"], spec["max_items"]
+        names = [f"/aws/apigateway/g{index}" for index in range(high + 1)]
+        yield json.dumps(names[:low]), True
+        yield json.dumps(names[:high]), True
+        yield json.dumps(names[: high + 1]), False
+        yield json.dumps(names[: low - 1]), False
+        yield json.dumps(["/ok", "has space"]), False
+        yield json.dumps("/aws/apigateway/a"), False
+        yield "not json", False
+    else:
+        raise AssertionError(f"no edges for type {kind}")
+
+
+CASES = [
+    pytest.param(spec["env"], raw, accepted, id=f"{key}={raw[:24]!r}-{'ok' if accepted else 'refused'}")
+    for key, spec in SPECS.items()
+    for raw, accepted in edges(spec)
+]
+
+
+@pytest.mark.parametrize(("env", "raw", "accepted"), CASES)
+def test_each_setting_at_its_edges(env: str, raw: str, accepted: bool) -> None:
+    environ = {**REQUIRED, env: raw}
+    if accepted:
+        load_settings(environ)
+    else:
+        with pytest.raises(ConfigError) as refused:
+            load_settings(environ)
+        # The message names the variable and says what is allowed.
+        assert f"{env} must be " in str(refused.value)
+
+
+@pytest.mark.parametrize("key", [key for key, spec in SPECS.items() if "default" in spec])
+def test_a_missing_or_empty_setting_takes_its_declared_default(key: str) -> None:
+    spec = SPECS[key]
+    for environ in (REQUIRED, {**REQUIRED, spec["env"]: ""}):
+        value = getattr(load_settings(environ), key)
+        expected = PYTHON_LOG_LEVELS[spec["default"]] if key == "log_level" else spec["default"]
+        assert value == expected
+
+
+@pytest.mark.parametrize("key", [key for key, spec in SPECS.items() if "default" not in spec])
+def test_a_setting_without_a_default_is_required(key: str) -> None:
+    env = SPECS[key]["env"]
+    with pytest.raises(ConfigError, match=f"{env} is required"):
+        load_settings({name: value for name, value in REQUIRED.items() if name != env})
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_settings({**REQUIRED, "TOP_N": "-1", "SAMPLE_COUNT": "many", "LOG_LEVEL": "LOUD"})
+    assert str(refused.value).count("\n- ") == 3
+
+
+def test_every_setting_is_a_field_of_the_settings() -> None:
+    settings = load_settings(REQUIRED)
+    assert set(SPECS) <= set(vars(settings))
+
+
+def extremes(pick: str) -> dict[str, str]:
+    """Every setting at its lowest or highest accepted value."""
+    environ = {}
+    for spec in SPECS.values():
+        accepted = [raw for raw, ok in edges(spec) if ok]  # lowest first, highest last
+        environ[spec["env"]] = accepted[0] if pick == "lowest" else accepted[-1]
+    return environ
+
+
+@pytest.mark.parametrize("pick", ["lowest", "highest"])
+def test_the_committed_zip_accepts_the_extremes(pick: str) -> None:
+    script = (
+        f"import sys; sys.path.insert(0, {str(NOTIFIER_ZIP)!r})\n"
+        "import json, os\n"
+        "from accesslog_notifier import config\n"
+        "config.load_settings(os.environ)\n"
+        "print(json.dumps(config.__file__))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script],
+        env={**extremes(pick), "AWS_REGION": "eu-west-1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout).startswith(str(NOTIFIER_ZIP))  # the zip's code, not source_code/
