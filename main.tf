@@ -20,6 +20,7 @@ module "access_log_group" {
   source = "./modules/access-log-group"
 
   name                         = var.name
+  api_type                     = var.api_type
   create_access_log_group      = var.create_access_log_group
   access_log_group_name        = var.access_log_group_name
   access_log_retention_in_days = var.access_log_retention_in_days
@@ -60,7 +61,10 @@ module "error_alarm" {
   name = var.name
   # Wiring: the alarms count the lines of this stage's access-log group.
   access_log_group_name     = module.access_log_group.access_log_group_name
+  api_type                  = var.api_type
   error_status_threshold    = var.error_status_threshold
+  ignore_statuses           = var.ignore_statuses
+  ignore_routes             = var.ignore_routes
   create_4xx_alarm          = var.create_4xx_alarm
   alarm_4xx_threshold       = var.alarm_4xx_threshold
   create_5xx_alarm          = var.create_5xx_alarm
@@ -70,12 +74,23 @@ module "error_alarm" {
   alarm_datapoints_to_alarm = var.alarm_datapoints_to_alarm
   alarm_treat_missing_data  = var.alarm_treat_missing_data
   enable_ok_actions         = var.enable_ok_actions
-  metric_namespace          = var.metric_namespace
-  metric_name_prefix        = var.metric_name_prefix
-  create_sns_topic          = var.create_sns_topic
-  sns_topic_name            = var.sns_topic_name
-  sns_topic_arn             = var.sns_topic_arn
-  sns_topic_kms_key_arn     = var.sns_topic_kms_key_arn
+
+  create_error_rate_alarms         = var.create_error_rate_alarms
+  alarm_4xx_rate_threshold_percent = var.alarm_4xx_rate_threshold_percent
+  alarm_5xx_rate_threshold_percent = var.alarm_5xx_rate_threshold_percent
+  rest_api_name                    = var.rest_api_name
+  http_api_id                      = var.http_api_id
+  stage_name                       = var.stage_name
+
+  metric_namespace      = var.metric_namespace
+  metric_name_prefix    = var.metric_name_prefix
+  create_sns_topic      = var.create_sns_topic
+  sns_topic_name        = var.sns_topic_name
+  sns_topic_arn         = var.sns_topic_arn
+  sns_topic_kms_key_arn = var.sns_topic_kms_key_arn
+  # Wiring: the notifier's failure alarms notify this topic too, so its policy must let them publish. (A static
+  # index refers to that one output; a splat would refer to every output of the module, and cycle.)
+  sns_topic_publisher_alarm_arns = concat(var.sns_topic_publisher_alarm_arns, var.create_notifier ? module.notifier[0].failure_alarm_arns : [])
 
   create_chatbot_channel            = var.create_chatbot_channel
   chatbot_slack_team_id             = var.chatbot_slack_team_id
@@ -99,9 +114,16 @@ module "notifier" {
   # Wiring: the notifier reads the same access-log group as the alarms, with the same definition of an error.
   log_group_names                    = [module.access_log_group.access_log_group_name]
   error_status_threshold             = var.error_status_threshold
+  ignore_statuses                    = var.ignore_statuses
+  ignore_routes                      = var.ignore_routes
   notifier_schedule_interval_minutes = var.notifier_schedule_interval_minutes
   # The digest is titled after the API unless the caller says otherwise.
   notifier_settings = merge({ message_title = "${var.name}: API Gateway errors" }, var.notifier_settings)
+
+  # Wiring: the alarm digest reads the alarm topic, for the 4xx/5xx alarms (count and rate) and no other.
+  enable_alarm_digest        = var.enable_alarm_digest
+  alarm_digest_sns_topic_arn = var.enable_alarm_digest ? module.error_alarm[0].sns_topic_arn : null
+  alarm_digest_alarm_names   = var.enable_alarm_digest ? values(module.error_alarm[0].alarm_names) : []
 
   create_webhook_parameter      = var.create_webhook_parameter
   slack_webhook_url             = var.slack_webhook_url
@@ -116,14 +138,27 @@ module "notifier" {
   notifier_reserved_concurrent_executions = var.notifier_reserved_concurrent_executions
   notifier_maximum_retry_attempts         = var.notifier_maximum_retry_attempts
   notifier_log_retention_in_days          = var.notifier_log_retention_in_days
+  notifier_log_kms_key_arn                = var.notifier_log_kms_key_arn
+  create_notifier_failure_queue           = var.create_notifier_failure_queue
+  notifier_failure_queue_kms_key_arn      = var.notifier_failure_queue_kms_key_arn
   notifier_package_path                   = var.notifier_package_path
   iam_role_path                           = var.iam_role_path
   iam_role_permissions_boundary_arn       = var.iam_role_permissions_boundary_arn
 
   # Wiring: a broken notifier is an alert too, so its failures go to the alarm topic when there is one.
   create_notifier_failure_alarm        = var.create_alarms
-  notifier_failure_alarm_sns_topic_arn = one(module.error_alarm[*].sns_topic_arn)
+  notifier_failure_alarm_sns_topic_arn = var.create_alarms ? module.error_alarm[0].sns_topic_arn : null
 
   tags          = var.tags
   notifier_tags = var.notifier_tags
+}
+
+# The key-policy statements every KMS key given to the bundle needs, in one document: merge it into your key's policy.
+data "aws_iam_policy_document" "kms_key_policy" {
+  source_policy_documents = concat(
+    [module.access_log_group.kms_key_policy_json],
+    module.stage_logging[*].kms_key_policy_json,
+    module.error_alarm[*].kms_key_policy_json,
+    module.notifier[*].kms_key_policy_json,
+  )
 }

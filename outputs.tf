@@ -19,6 +19,15 @@ output "access_log_format" {
   value       = module.access_log_group.access_log_format
 }
 
+output "default_route_settings" {
+  description = "For an HTTP API stage's default_route_settings block (HTTP APIs have no method settings): detailed metrics and throttling from metrics_enabled, throttling_burst_limit and throttling_rate_limit (null limits: set none)."
+  value = {
+    detailed_metrics_enabled = var.metrics_enabled
+    throttling_burst_limit   = var.throttling_burst_limit
+    throttling_rate_limit    = var.throttling_rate_limit
+  }
+}
+
 output "execution_log_group_name" {
   description = "Name of the stage's execution log group, or null when create_method_settings is false."
   value       = one(module.stage_logging[*].execution_log_group_name)
@@ -64,7 +73,17 @@ output "webhook_parameter_name" {
   value       = one(module.notifier[*].webhook_parameter_name)
 }
 
-output "notifier_failure_alarm_arn" {
-  description = "ARN of the alarm on the notifier's own errors, or null."
-  value       = one(module.notifier[*].failure_alarm_arn)
+output "notifier_failure_alarm_arns" {
+  description = "ARNs of the alarms on windows the notifier could not report (they notify the alarm topic); empty without them."
+  value       = flatten(module.notifier[*].failure_alarm_arns)
+}
+
+output "notifier_failure_queue_url" {
+  description = "URL of the queue where windows the notifier could not report wait for replay, or null."
+  value       = one(module.notifier[*].failure_queue_url)
+}
+
+output "kms_key_policy_json" {
+  description = "Key-policy statements for every log group and topic the bundle creates: the Logs service may encrypt each log group, CloudWatch may publish to the encrypted alarm topic. Merge them into the policy of the key(s) you pass (source_policy_documents)."
+  value       = data.aws_iam_policy_document.kms_key_policy.json
 }

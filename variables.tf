@@ -12,6 +12,18 @@ variable "name" {
   nullable    = false
 }
 
+variable "api_type" {
+  description = "REST (API Gateway v1) or HTTP (v2). HTTP APIs have no execution logs and need no account-level CloudWatch role: set create_method_settings, create_account_setting and create_cloudwatch_role to false for them."
+  type        = string
+  nullable    = false
+  default     = "REST"
+
+  validation {
+    condition     = var.api_type != "HTTP" || !var.create_method_settings
+    error_message = "create_method_settings must be false when api_type is HTTP: HTTP APIs have no execution logs or method settings (give the stage's default_route_settings the default_route_settings output instead)."
+  }
+}
+
 variable "rest_api_id" {
   description = "ID of the REST API (the 10-character id, not the name). Required when create_method_settings is true."
   type        = string
@@ -23,8 +35,20 @@ variable "rest_api_id" {
   }
 }
 
+variable "rest_api_name" {
+  description = "Name of the REST API (REST API metrics are published by name): for the rate alarms (create_error_rate_alarms) of a REST API."
+  type        = string
+  default     = null
+}
+
+variable "http_api_id" {
+  description = "ID of the HTTP API: for the rate alarms (create_error_rate_alarms) of an HTTP API."
+  type        = string
+  default     = null
+}
+
 variable "stage_name" {
-  description = "Name of the API stage to log. The stage itself is yours: point its access_log_settings at the outputs access_log_destination_arn and access_log_format. Required when create_method_settings is true."
+  description = "Name of the API stage to log. The stage itself is yours: point its access_log_settings at the outputs access_log_destination_arn and access_log_format. Required when create_method_settings or create_error_rate_alarms is true."
   type        = string
   default     = null
 
@@ -39,6 +63,20 @@ variable "error_status_threshold" {
   type        = number
   nullable    = false
   default     = 400
+}
+
+variable "ignore_statuses" {
+  description = "Statuses that never count as errors, like 404 from scanners, for the alarms' filters and the notifier alike."
+  type        = list(number)
+  nullable    = false
+  default     = []
+}
+
+variable "ignore_routes" {
+  description = "Routes whose requests never count, for the alarms' filters and the notifier alike: \"GET /health\" (REST: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\"."
+  type        = list(string)
+  nullable    = false
+  default     = []
 }
 
 variable "iam_role_path" {
@@ -293,6 +331,27 @@ variable "enable_ok_actions" {
   default     = true
 }
 
+variable "create_error_rate_alarms" {
+  description = "Also alarm on the share of the stage's requests that failed, from API Gateway's own metrics, beside the count alarms (needs stage_name, and rest_api_name or http_api_id)."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "alarm_4xx_rate_threshold_percent" {
+  description = "Percentage of a period's requests answered 4xx that raises the 4xx rate alarm."
+  type        = number
+  nullable    = false
+  default     = 25
+}
+
+variable "alarm_5xx_rate_threshold_percent" {
+  description = "Percentage of a period's requests answered 5xx that raises the 5xx rate alarm."
+  type        = number
+  nullable    = false
+  default     = 5
+}
+
 variable "metric_namespace" {
   description = "CloudWatch namespace of the error-count metrics."
   type        = string
@@ -329,6 +388,13 @@ variable "sns_topic_kms_key_arn" {
   description = "Customer managed KMS key to encrypt the created topic with (not alias/aws/sns: alarms cannot publish to a topic encrypted with it)."
   type        = string
   default     = null
+}
+
+variable "sns_topic_publisher_alarm_arns" {
+  description = "ARNs of alarms of your own that notify the created topic, so its policy lets CloudWatch publish for them too (the notifier's failure alarms are added by the root)."
+  type        = list(string)
+  nullable    = false
+  default     = []
 }
 
 variable "alarm_tags" {
@@ -398,6 +464,18 @@ variable "create_notifier" {
   type        = bool
   nullable    = false
   default     = false
+}
+
+variable "enable_alarm_digest" {
+  description = "Also run the notifier when a 4xx/5xx alarm goes to ALARM (subscribed to the alarm topic): a digest of the alarm's period within about two minutes of the first error, naming the scheduled digest that will carry the complete numbers."
+  type        = bool
+  nullable    = false
+  default     = false
+
+  validation {
+    condition     = !var.enable_alarm_digest || (var.create_alarms && var.create_notifier)
+    error_message = "enable_alarm_digest needs create_alarms and create_notifier: the notifier reports what the alarms announce."
+  }
 }
 
 variable "notifier_schedule_interval_minutes" {
@@ -494,6 +572,25 @@ variable "notifier_log_retention_in_days" {
   type        = number
   nullable    = false
   default     = 30
+}
+
+variable "notifier_log_kms_key_arn" {
+  description = "KMS key to encrypt the notifier's own log group with (its policy must let the Logs service use it: see the kms_key_policy_json output)."
+  type        = string
+  default     = null
+}
+
+variable "create_notifier_failure_queue" {
+  description = "Create an SQS queue as the notifier's on-failure destination: a run that could not report its window leaves its event there (14 days) for `python -m accesslog_notifier replay`."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "notifier_failure_queue_kms_key_arn" {
+  description = "KMS key to encrypt the failure queue with; null uses SQS-managed encryption."
+  type        = string
+  default     = null
 }
 
 variable "notifier_package_path" {

@@ -167,6 +167,10 @@ module "api_logging" {
   create_chatbot_channel  = false
   create_notifier         = true
   slack_webhook_url       = var.slack_webhook_url
+  # Runs that could not report their window wait here for `python -m accesslog_notifier replay`.
+  create_notifier_failure_queue = true
+  # A digest of the alarm's period as soon as a 4xx/5xx alarm fires, besides the scheduled ones.
+  enable_alarm_digest = true
 
   tags = var.tags
 }

@@ -47,3 +47,13 @@ output "webhook_parameter_name" {
   description = "SSM parameter holding the webhook URL (the URL itself is never output)."
   value       = module.api_logging.webhook_parameter_name
 }
+
+output "notifier_failure_queue_url" {
+  description = "Where windows the notifier could not report wait for replay."
+  value       = module.api_logging.notifier_failure_queue_url
+}
+
+output "kms_key_policy_json" {
+  description = "The key-policy statements a KMS key would need to encrypt this example's log groups and topic."
+  value       = module.api_logging.kms_key_policy_json
+}

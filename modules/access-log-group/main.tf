@@ -1,3 +1,9 @@
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
 locals {
   # Log group names follow one rule, declared with the notifier's settings (which reads these groups).
   contract       = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
@@ -6,7 +12,10 @@ locals {
   # The access-log format. Every field is a JSON string except `status`, which is a JSON number: CloudWatch
   # metric filters compare numbers only ({ $.status >= 400 } never matches "404"), and the error alarm and the
   # notifier both rely on that. API Gateway always sets $context.status, so the line stays valid JSON.
-  string_fields = merge({
+  # REST APIs name a route by method and resource path; HTTP APIs by their route key, and have their own
+  # $context variables (API Gateway Developer Guide, "Customizing HTTP API access logs"): no X-Ray trace id, no
+  # caller or user, an integration latency, the custom domain.
+  rest_fields = {
     requestId               = "$context.requestId"
     extendedRequestId       = "$context.extendedRequestId"
     ip                      = "$context.identity.sourceIp"
@@ -25,7 +34,27 @@ locals {
     xrayTraceId             = "$context.xrayTraceId"
     apiId                   = "$context.apiId"
     stage                   = "$context.stage"
-  }, var.access_log_additional_fields)
+  }
+  http_fields = {
+    requestId               = "$context.requestId"
+    extendedRequestId       = "$context.extendedRequestId"
+    ip                      = "$context.identity.sourceIp"
+    requestTime             = "$context.requestTime"
+    httpMethod              = "$context.httpMethod"
+    routeKey                = "$context.routeKey"
+    path                    = "$context.path"
+    protocol                = "$context.protocol"
+    responseLength          = "$context.responseLength"
+    responseLatency         = "$context.responseLatency"
+    integrationLatency      = "$context.integrationLatency"
+    integrationStatus       = "$context.integrationStatus"
+    integrationErrorMessage = "$context.integrationErrorMessage"
+    errorMessage            = "$context.error.message"
+    domainName              = "$context.domainName"
+    apiId                   = "$context.apiId"
+    stage                   = "$context.stage"
+  }
+  string_fields = merge(var.api_type == "HTTP" ? local.http_fields : local.rest_fields, var.access_log_additional_fields)
 
   numeric_fields = {
     status = "$context.status"
@@ -46,4 +75,32 @@ resource "aws_cloudwatch_log_group" "this" {
   kms_key_id        = var.access_log_kms_key_arn
 
   tags = merge(var.tags, var.access_log_group_tags)
+}
+
+# What a KMS key's policy must say before the access-log group can be encrypted with it: the Logs service principal may use
+# the key, for this log group only (the encryption context carries the log group's ARN). CloudWatch Logs User
+# Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service", step 2.
+data "aws_iam_policy_document" "kms_key_policy" {
+  statement {
+    sid = "CloudWatchLogsUseKeyForAccessLogGroup"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.id}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"]
+    }
+  }
 }

@@ -17,3 +17,8 @@ output "access_log_fields" {
   description = "The fields of access_log_format, as name => $context variable."
   value       = merge(local.string_fields, local.numeric_fields)
 }
+
+output "kms_key_policy_json" {
+  description = "Key-policy statement(s) a KMS key needs before it can encrypt the access-log group: merge them into the key's policy (for example with source_policy_documents)."
+  value       = data.aws_iam_policy_document.kms_key_policy.json
+}

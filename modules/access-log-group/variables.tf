@@ -9,6 +9,18 @@ variable "name" {
   }
 }
 
+variable "api_type" {
+  description = "REST (API Gateway v1) or HTTP (v2): which $context variables the format uses. Both carry a numeric status; REST lines name a route by httpMethod and resourcePath, HTTP lines by routeKey."
+  type        = string
+  nullable    = false
+  default     = "REST"
+
+  validation {
+    condition     = contains(["REST", "HTTP"], var.api_type)
+    error_message = "api_type must be REST or HTTP (got \"${var.api_type}\")."
+  }
+}
+
 variable "create_access_log_group" {
   description = "Create the access-log group. With false, the module only yields the access-log format for an existing group named by access_log_group_name."
   type        = bool

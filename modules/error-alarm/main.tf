@@ -10,27 +10,61 @@ locals {
   threshold          = local.contract.settings.error_status_threshold
   metric_name_prefix = coalesce(var.metric_name_prefix, var.name)
 
-  # One definition of "error" for both methods: error_status_threshold, split into the 4xx and 5xx classes.
-  # Status is a JSON number in the access log, so these numeric comparisons match (a quoted "404" would not).
+  # One definition of "error" for both methods: error_status_threshold, less the ignored statuses and routes,
+  # split into the 4xx and 5xx classes. Status is a JSON number in the access log, so these numeric comparisons
+  # match (a quoted "404" would not). Filter pattern syntax: CloudWatch Logs User Guide, "Filter pattern syntax
+  # for metric filters, subscription filters, and filter log events", JSON log events (&&, ||, parentheses,
+  # numeric and string comparisons).
+  route_methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
+  route_exclusions = [
+    for route in var.ignore_routes : (
+      var.api_type == "HTTP" ? join(" && ", [
+        # An HTTP API line names its route key; "* /path" stands for every method's route on that path.
+        for key in(startswith(route, "* ") ? [for method in local.route_methods : "${method} ${trimprefix(route, "* ")}"] : [route]) :
+        "$.routeKey != \"${key}\""
+      ]) :
+      # A REST line has the method and the resource path; "* /path" is the path with any method.
+      startswith(route, "* ") ? "$.resourcePath != \"${trimprefix(route, "* ")}\"" :
+      "($.httpMethod != \"${split(" ", route)[0]}\" || $.resourcePath != \"${join(" ", slice(split(" ", route), 1, length(split(" ", route))))}\")"
+    ) if !(var.api_type == "REST" && route == "$default")
+  ]
+  exclusions = concat([for status in var.ignore_statuses : "$.status != ${status}"], local.route_exclusions)
   status_classes = {
     "4xx" = {
       enabled   = var.create_4xx_alarm
       lowest    = max(var.error_status_threshold, 400)
-      pattern   = "{ $.status >= ${max(var.error_status_threshold, 400)} && $.status <= 499 }"
+      pattern   = "{ ${join(" && ", concat(["$.status >= ${max(var.error_status_threshold, 400)}", "$.status <= 499"], local.exclusions))} }"
       threshold = var.alarm_4xx_threshold
       meaning   = "client errors"
     }
     "5xx" = {
       enabled   = var.create_5xx_alarm
       lowest    = max(var.error_status_threshold, 500)
-      pattern   = "{ $.status >= ${max(var.error_status_threshold, 500)} }"
+      pattern   = "{ ${join(" && ", concat(["$.status >= ${max(var.error_status_threshold, 500)}"], local.exclusions))} }"
       threshold = var.alarm_5xx_threshold
       meaning   = "server errors"
     }
   }
   enabled_classes = { for class, spec in local.status_classes : class => spec if spec.enabled }
 
+  # The optional rate alarms read API Gateway's own per-stage metrics: REST APIs publish 4XXError/5XXError by
+  # ApiName and Stage, HTTP APIs 4xx/5xx by ApiId and Stage; their Average is the share of requests that failed
+  # (API Gateway Developer Guide, "Amazon API Gateway dimensions and metrics" and "Monitor CloudWatch metrics for
+  # HTTP APIs"). They count every 4xx/5xx: ignore_statuses and ignore_routes cannot apply to them.
+  rate_dimensions = var.api_type == "HTTP" ? { ApiId = var.http_api_id, Stage = var.stage_name } : { ApiName = var.rest_api_name, Stage = var.stage_name }
+  rate_classes = {
+    "4xx" = { metric = var.api_type == "HTTP" ? "4xx" : "4XXError", percent = var.alarm_4xx_rate_threshold_percent, enabled = var.create_4xx_alarm }
+    "5xx" = { metric = var.api_type == "HTTP" ? "5xx" : "5XXError", percent = var.alarm_5xx_rate_threshold_percent, enabled = var.create_5xx_alarm }
+  }
+  enabled_rate_classes = { for class, spec in local.rate_classes : class => spec if spec.enabled && var.create_error_rate_alarms }
+
   sns_topic_arn = var.create_sns_topic ? one(aws_sns_topic.this[*].arn) : var.sns_topic_arn
+  # The alarms allowed to publish: this module's, and those the caller wires to the topic too.
+  publisher_alarm_arns = distinct(concat(
+    [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn],
+    [for alarm in aws_cloudwatch_metric_alarm.rate : alarm.arn],
+    var.sns_topic_publisher_alarm_arns,
+  ))
 
   chatbot_guardrail_policy_arns = coalesce(
     var.chatbot_guardrail_policy_arns,
@@ -44,6 +78,14 @@ resource "aws_cloudwatch_log_metric_filter" "this" {
   name           = "${var.name}-${each.key}"
   log_group_name = var.access_log_group_name
   pattern        = each.value.pattern
+
+  lifecycle {
+    precondition {
+      # CloudWatch Logs refuses filter patterns over 1024 characters (PutMetricFilter).
+      condition     = length(each.value.pattern) <= 1024
+      error_message = "The ${each.key} filter pattern would be ${length(each.value.pattern)} characters; CloudWatch allows 1024. Ignore fewer statuses or routes (each \"* /path\" of an HTTP API costs eight conditions)."
+    }
+  }
 
   metric_transformation {
     name      = "${local.metric_name_prefix}-${each.key}"
@@ -77,6 +119,30 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   tags = merge(var.tags, var.alarm_tags)
 }
 
+resource "aws_cloudwatch_metric_alarm" "rate" {
+  for_each = local.enabled_rate_classes
+
+  alarm_name        = "${var.name}-${each.key}-rate"
+  alarm_description = "${each.value.percent} % or more of the requests of stage ${var.stage_name} answered ${each.key} in ${var.alarm_period} s (API Gateway's ${each.value.metric} metric, every status of the class)."
+
+  namespace           = "AWS/ApiGateway"
+  metric_name         = each.value.metric
+  dimensions          = local.rate_dimensions
+  statistic           = "Average"
+  period              = var.alarm_period
+  evaluation_periods  = var.alarm_evaluation_periods
+  datapoints_to_alarm = var.alarm_datapoints_to_alarm
+  threshold           = each.value.percent / 100
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  # A period without requests has no data: no requests, no failure rate.
+  treat_missing_data = "notBreaching"
+
+  alarm_actions = [local.sns_topic_arn]
+  ok_actions    = var.enable_ok_actions ? [local.sns_topic_arn] : []
+
+  tags = merge(var.tags, var.alarm_tags)
+}
+
 resource "aws_sns_topic" "this" {
   count = var.create_sns_topic ? 1 : 0
 
@@ -86,9 +152,9 @@ resource "aws_sns_topic" "this" {
   tags = merge(var.tags, var.sns_topic_tags)
 }
 
-# Setting a topic policy replaces SNS's default one, so the owner statement restores what the account had, except
-# Publish: within the account, publishing still works through IAM policies, and through this resource policy only
-# these alarms can publish.
+# Setting a topic policy replaces SNS's default one. The owner statement gives the account (not "*" with the legacy
+# AWS:SourceOwner key) what the default policy gave it, except Publish: within the account, publishing still works
+# through IAM policies, and through this resource policy only the alarms below can publish.
 data "aws_iam_policy_document" "sns_topic" {
   count = var.create_sns_topic ? 1 : 0
 
@@ -107,19 +173,16 @@ data "aws_iam_policy_document" "sns_topic" {
 
     principals {
       type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "AWS:SourceOwner"
-      values   = [data.aws_caller_identity.current.account_id]
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
     }
   }
 
   dynamic "statement" {
-    # Only these alarms may publish: aws:SourceArn stops any other account's alarm (confused deputy).
-    for_each = length(aws_cloudwatch_metric_alarm.this) > 0 ? [1] : []
+    # Every alarm wired to the topic must be allowed to publish, or AWS refuses its notifications silently (moto
+    # enforces no topic policy: tests/integration/test_topic_policy.py evaluates this one). aws:SourceArn and
+    # aws:SourceAccount keep any other account's alarms out (the confused-deputy conditions of the SNS guide,
+    # "Allow CloudWatch alarms to publish to a topic").
+    for_each = length(local.publisher_alarm_arns) > 0 ? [1] : []
 
     content {
       sid       = "CloudWatchAlarmsPublish"
@@ -134,7 +197,7 @@ data "aws_iam_policy_document" "sns_topic" {
       condition {
         test     = "ArnLike"
         variable = "aws:SourceArn"
-        values   = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn]
+        values   = local.publisher_alarm_arns
       }
 
       condition {
@@ -210,4 +273,20 @@ resource "aws_chatbot_slack_channel_configuration" "this" {
   logging_level         = var.chatbot_logging_level
 
   tags = merge(var.tags, var.chatbot_tags)
+}
+
+# What a KMS key's policy must say before the alarm topic can be encrypted with it: CloudWatch, publishing the alarms,
+# may use the key (SNS Developer Guide, "Configure AWS KMS permissions for AWS services", the statement for
+# cloudwatch.amazonaws.com). The AWS managed alias/aws/sns key cannot be given this statement, hence its refusal.
+data "aws_iam_policy_document" "kms_key_policy" {
+  statement {
+    sid       = "CloudWatchAlarmsUseKeyForAlarmTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
 }

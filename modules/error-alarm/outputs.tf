@@ -14,13 +14,19 @@ output "metric_namespace" {
 }
 
 output "alarm_arns" {
-  description = "ARN of each enabled alarm, by status class (4xx, 5xx)."
-  value       = { for class, alarm in aws_cloudwatch_metric_alarm.this : class => alarm.arn }
+  description = "ARN of each enabled alarm, by status class (4xx, 5xx) and, for the rate alarms, 4xx-rate and 5xx-rate."
+  value = merge(
+    { for class, alarm in aws_cloudwatch_metric_alarm.this : class => alarm.arn },
+    { for class, alarm in aws_cloudwatch_metric_alarm.rate : "${class}-rate" => alarm.arn },
+  )
 }
 
 output "alarm_names" {
-  description = "Name of each enabled alarm, by status class (4xx, 5xx)."
-  value       = { for class, alarm in aws_cloudwatch_metric_alarm.this : class => alarm.alarm_name }
+  description = "Name of each enabled alarm, by status class (4xx, 5xx) and, for the rate alarms, 4xx-rate and 5xx-rate."
+  value = merge(
+    { for class, alarm in aws_cloudwatch_metric_alarm.this : class => alarm.alarm_name },
+    { for class, alarm in aws_cloudwatch_metric_alarm.rate : "${class}-rate" => alarm.alarm_name },
+  )
 }
 
 output "sns_topic_arn" {
@@ -44,6 +50,19 @@ output "access_log_group_name" {
 }
 
 output "alarm_actions" {
-  description = "Topics each alarm notifies, by status class: alarm (ALARM) and ok (OK) actions."
-  value       = { for class, alarm in aws_cloudwatch_metric_alarm.this : class => { alarm = alarm.alarm_actions, ok = alarm.ok_actions } }
+  description = "Topics each alarm notifies, by class as in alarm_arns: alarm (ALARM) and ok (OK) actions."
+  value = merge(
+    { for class, alarm in aws_cloudwatch_metric_alarm.this : class => { alarm = alarm.alarm_actions, ok = alarm.ok_actions } },
+    { for class, alarm in aws_cloudwatch_metric_alarm.rate : "${class}-rate" => { alarm = alarm.alarm_actions, ok = alarm.ok_actions } },
+  )
+}
+
+output "sns_topic_publisher_alarm_arns" {
+  description = "Every alarm the created topic's policy lets CloudWatch publish for (this module's and sns_topic_publisher_alarm_arns)."
+  value       = var.create_sns_topic ? local.publisher_alarm_arns : []
+}
+
+output "kms_key_policy_json" {
+  description = "Key-policy statement a KMS key needs before it can encrypt the alarm topic (CloudWatch publishing to it): merge it into the key's policy (for example with source_policy_documents)."
+  value       = data.aws_iam_policy_document.kms_key_policy.json
 }

@@ -32,6 +32,42 @@ variable "error_status_threshold" {
   }
 }
 
+variable "api_type" {
+  description = "REST (API Gateway v1) or HTTP (v2): which access-log fields name a route (httpMethod and resourcePath, or routeKey) and which API Gateway metrics the rate alarms read."
+  type        = string
+  nullable    = false
+  default     = "REST"
+
+  validation {
+    condition     = contains(["REST", "HTTP"], var.api_type)
+    error_message = "api_type must be REST or HTTP (got \"${var.api_type}\")."
+  }
+}
+
+variable "ignore_statuses" {
+  description = "Statuses that never count as errors, like 404 from scanners: excluded from the filter patterns. Give the notifier the same list (the root module does)."
+  type        = list(number)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = length(var.ignore_statuses) <= local.contract.settings.ignore_statuses.max_items && alltrue([for status in var.ignore_statuses : floor(status) == status && status >= local.contract.settings.ignore_statuses.minimum && status <= local.contract.settings.ignore_statuses.maximum])
+    error_message = "ignore_statuses must be a list of at most ${local.contract.settings.ignore_statuses.max_items} whole numbers from ${local.contract.settings.ignore_statuses.minimum} to ${local.contract.settings.ignore_statuses.maximum} (got ${jsonencode(var.ignore_statuses)})."
+  }
+}
+
+variable "ignore_routes" {
+  description = "Routes whose requests never count: \"GET /health\" (REST: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\" (HTTP APIs). Excluded from the filter patterns; give the notifier the same list (the root module does)."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = length(var.ignore_routes) <= local.contract.settings.ignore_routes.max_items && alltrue([for route in var.ignore_routes : can(regex(local.contract.patterns.route, route))])
+    error_message = "ignore_routes must be a list of at most ${local.contract.settings.ignore_routes.max_items} routes matching ${local.contract.patterns.route}, like \"GET /health\" or \"* /health\" (got ${jsonencode(var.ignore_routes)})."
+  }
+}
+
 variable "create_4xx_alarm" {
   description = "Create the metric filter and alarm for client errors (4xx)."
   type        = bool
@@ -132,6 +168,70 @@ variable "alarm_treat_missing_data" {
   }
 }
 
+variable "create_error_rate_alarms" {
+  description = "Also alarm on the share of a stage's requests that failed, from API Gateway's own per-stage metrics (4XXError/5XXError for REST APIs, 4xx/5xx for HTTP APIs), beside the count alarms. Needs stage_name and rest_api_name (REST) or http_api_id (HTTP)."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "alarm_4xx_rate_threshold_percent" {
+  description = "Percentage of a period's requests answered 4xx that raises the 4xx rate alarm."
+  type        = number
+  nullable    = false
+  default     = 25
+
+  validation {
+    condition     = var.alarm_4xx_rate_threshold_percent > 0 && var.alarm_4xx_rate_threshold_percent <= 100
+    error_message = "alarm_4xx_rate_threshold_percent must be more than 0 and at most 100 (got ${var.alarm_4xx_rate_threshold_percent})."
+  }
+}
+
+variable "alarm_5xx_rate_threshold_percent" {
+  description = "Percentage of a period's requests answered 5xx that raises the 5xx rate alarm."
+  type        = number
+  nullable    = false
+  default     = 5
+
+  validation {
+    condition     = var.alarm_5xx_rate_threshold_percent > 0 && var.alarm_5xx_rate_threshold_percent <= 100
+    error_message = "alarm_5xx_rate_threshold_percent must be more than 0 and at most 100 (got ${var.alarm_5xx_rate_threshold_percent})."
+  }
+}
+
+variable "rest_api_name" {
+  description = "Name of the REST API (not its id): REST API metrics are published by ApiName. For the rate alarms of a REST API."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.rest_api_name != null ? length(var.rest_api_name) >= 1 && length(var.rest_api_name) <= 1024 : !(var.create_error_rate_alarms && var.api_type == "REST")
+    error_message = "rest_api_name is required (1-1024 characters) when create_error_rate_alarms is true for a REST API (got ${jsonencode(var.rest_api_name)})."
+  }
+}
+
+variable "http_api_id" {
+  description = "ID of the HTTP API: HTTP API metrics are published by ApiId. For the rate alarms of an HTTP API."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.http_api_id != null ? can(regex("^[a-z0-9]{10}$", var.http_api_id)) : !(var.create_error_rate_alarms && var.api_type == "HTTP")
+    error_message = "http_api_id must be the 10-character id of an HTTP API, required when create_error_rate_alarms is true for an HTTP API (got ${jsonencode(var.http_api_id)})."
+  }
+}
+
+variable "stage_name" {
+  description = "Name of the stage whose metrics the rate alarms read (create_error_rate_alarms)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.stage_name != null ? can(regex("^[A-Za-z0-9_$-]{1,128}$", var.stage_name)) : !var.create_error_rate_alarms
+    error_message = "stage_name must be 1-128 letters, digits, '_', '-' or '$' (like $default), required when create_error_rate_alarms is true (got ${jsonencode(var.stage_name)})."
+  }
+}
+
 variable "metric_namespace" {
   description = "CloudWatch namespace of the error-count metrics."
   type        = string
@@ -209,6 +309,18 @@ variable "sns_topic_kms_key_arn" {
   validation {
     condition     = var.sns_topic_kms_key_arn == null || endswith(coalesce(var.sns_topic_kms_key_arn, "-"), "alias/aws/sns") || can(regex(local.contract.patterns.kms_key_arn, var.sns_topic_kms_key_arn))
     error_message = "sns_topic_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.sns_topic_kms_key_arn)})."
+  }
+}
+
+variable "sns_topic_publisher_alarm_arns" {
+  description = "ARNs of other alarms that notify the created topic (a notifier's failure alarms, alarms of your own), so its policy lets CloudWatch publish for them too. Wildcards (*) are allowed in the alarm name."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.sns_topic_publisher_alarm_arns : can(regex(local.contract.patterns.cloudwatch_alarm_arn, arn))])
+    error_message = "sns_topic_publisher_alarm_arns must hold CloudWatch alarm ARNs like arn:aws:cloudwatch:<region>:<account-id>:alarm:<name> (got ${jsonencode(var.sns_topic_publisher_alarm_arns)})."
   }
 }
 

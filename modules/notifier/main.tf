@@ -5,8 +5,9 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  function_name = "${var.name}-accesslog-notifier"
-  package_path  = coalesce(var.notifier_package_path, "${path.module}/../../source_code/dist/notifier.zip")
+  function_name           = "${var.name}-accesslog-notifier"
+  notifier_log_group_name = "/aws/lambda/${local.function_name}"
+  package_path            = coalesce(var.notifier_package_path, "${path.module}/../../source_code/dist/notifier.zip")
 
   # The function's settings are declared once, in the package's settings.json: the function checks its environment
   # against it, and this module validates its inputs and renders the environment from it.
@@ -24,8 +25,10 @@ locals {
     for key, spec in local.specs : key => (
       spec.allowed != null ? "one of ${join(", ", spec.allowed)}" :
       spec.type == "integer" ? "a whole number from ${spec.minimum} to ${spec.maximum}" :
+      spec.type == "number" ? "a number from ${spec.minimum} to ${spec.maximum}" :
       spec.type == "string" && spec.pattern != null ? "a string of ${spec.min_length} to ${spec.max_length} characters matching ${local.contract.patterns[coalesce(spec.pattern, "-")]}" :
       spec.type == "string" ? "a string of ${spec.min_length} to ${spec.max_length} characters" :
+      spec.type == "list(integer)" ? "a JSON array of ${spec.min_items} to ${spec.max_items} whole numbers from ${spec.minimum} to ${spec.maximum}" :
       "a JSON array of ${spec.min_items} to ${spec.max_items} strings matching ${local.contract.patterns[coalesce(spec.item_pattern, "-")]}"
     )
   }
@@ -45,12 +48,15 @@ locals {
   webhook_parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(local.webhook_parameter_name, "/")}"
 
   environment = merge(
-    { for key, value in local.settings : local.specs[key].env => tostring(value) },
+    { for key, value in local.settings : local.specs[key].env => startswith(local.specs[key].type, "list") ? jsonencode(value) : tostring(value) },
     {
       (local.specs.log_group_names.env)           = jsonencode(var.log_group_names)
       (local.specs.webhook_parameter_name.env)    = local.webhook_parameter_name
       (local.specs.error_status_threshold.env)    = tostring(var.error_status_threshold)
       (local.specs.schedule_interval_minutes.env) = tostring(var.notifier_schedule_interval_minutes)
+      (local.specs.ignore_statuses.env)           = jsonencode(var.ignore_statuses)
+      (local.specs.ignore_routes.env)             = jsonencode(var.ignore_routes)
+      (local.specs.alarm_names.env)               = jsonencode(var.enable_alarm_digest ? var.alarm_digest_alarm_names : [])
     },
   )
 
@@ -153,6 +159,27 @@ data "aws_iam_policy_document" "this" {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
   }
+
+  dynamic "statement" {
+    # Lambda sends a failed run's record to the on-failure destination with the function's own role.
+    for_each = var.create_notifier_failure_queue ? [1] : []
+
+    content {
+      sid       = "SendFailedRunsToTheQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [one(aws_sqs_queue.failures[*].arn)]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.create_notifier_failure_queue && var.notifier_failure_queue_kms_key_arn != null ? [1] : []
+
+    content {
+      sid       = "EncryptForTheQueue"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [var.notifier_failure_queue_kms_key_arn]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "this" {
@@ -166,8 +193,9 @@ resource "aws_iam_role_policy" "this" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/lambda/${local.function_name}"
+  name              = local.notifier_log_group_name
   retention_in_days = var.notifier_log_retention_in_days
+  kms_key_id        = var.notifier_log_kms_key_arn
 
   tags = var.tags
 }
@@ -200,13 +228,51 @@ resource "aws_lambda_function" "this" {
 
   tags = merge(var.tags, var.notifier_tags)
 
+  lifecycle {
+    # Lambda refuses an environment over 4 KB in total at apply time, measured on the variables serialized as JSON
+    # (its error quotes that string); a long list of log groups is the way to get there.
+    precondition {
+      condition     = length(jsonencode(local.environment)) <= 4096
+      error_message = "The function's environment would be ${length(jsonencode(local.environment))} bytes; Lambda allows 4096 (4 KB) in total. log_group_names takes ${length(jsonencode(var.log_group_names))} of them: watch fewer log groups per notifier, or shorter names."
+    }
+  }
+
   # The role's policy must exist before the first scheduled run.
   depends_on = [aws_iam_role_policy.this]
 }
 
+# EventBridge invokes the function asynchronously, so a failed run is retried by Lambda, and after the retries its
+# event goes to the on-failure destination: the replay command reads it back (Lambda Developer Guide, "Asynchronous
+# invocation" and "Capturing records of asynchronous invocations").
 resource "aws_lambda_function_event_invoke_config" "this" {
   function_name          = aws_lambda_function.this.function_name
   maximum_retry_attempts = var.notifier_maximum_retry_attempts
+
+  dynamic "destination_config" {
+    for_each = var.create_notifier_failure_queue ? [1] : []
+
+    content {
+      on_failure {
+        destination = one(aws_sqs_queue.failures[*].arn)
+      }
+    }
+  }
+
+  # The role must be allowed to send to the queue before Lambda accepts it as a destination.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+resource "aws_sqs_queue" "failures" {
+  count = var.create_notifier_failure_queue ? 1 : 0
+
+  name = "${local.function_name}-failures"
+  # Kept as long as SQS allows (14 days), so a window that went unreported can still be replayed after a holiday.
+  message_retention_seconds         = 1209600
+  sqs_managed_sse_enabled           = var.notifier_failure_queue_kms_key_arn == null ? true : null
+  kms_master_key_id                 = var.notifier_failure_queue_kms_key_arn
+  kms_data_key_reuse_period_seconds = var.notifier_failure_queue_kms_key_arn == null ? null : 3600
+
+  tags = var.tags
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
@@ -231,16 +297,40 @@ resource "aws_lambda_permission" "events" {
   source_arn    = aws_cloudwatch_event_rule.this.arn
 }
 
-# A notifier that fails (query errors, incomplete totals, Slack refusing the webhook) raises, so Lambda counts an
-# error; after its retries the run is dropped. This alarm is how a team hears that its alerting is broken.
-resource "aws_cloudwatch_metric_alarm" "failures" {
+# The alarm digest: the function reads the alarm topic. Only this topic may invoke it this way (source_arn); the
+# function still checks every message and ignores what is not an ALARM of alarm_digest_alarm_names.
+resource "aws_sns_topic_subscription" "alarm_digest" {
+  count = var.enable_alarm_digest ? 1 : 0
+
+  topic_arn = var.alarm_digest_sns_topic_arn
+  protocol  = "lambda"
+  endpoint  = aws_lambda_function.this.arn
+}
+
+resource "aws_lambda_permission" "alarm_digest" {
+  count = var.enable_alarm_digest ? 1 : 0
+
+  statement_id  = "AllowAlarmTopic"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.alarm_digest_sns_topic_arn
+}
+
+# A run that could not deliver its digest raises; Lambda retries it, and when the retries are used up the event is
+# dropped (sent to the failure queue first, when there is one). AsyncEventsDropped counts exactly those events
+# ("events that are dropped without successfully executing the function. If you configure a dead-letter queue or
+# OnFailure destination, then events are sent there before they're dropped": Lambda Developer Guide, "Types of
+# metrics for Lambda functions"), so it is what "a window went unreported" means. Errors would also count runs that
+# a retry then completed.
+resource "aws_cloudwatch_metric_alarm" "unreported" {
   count = var.create_notifier_failure_alarm ? 1 : 0
 
-  alarm_name        = "${local.function_name}-failures"
-  alarm_description = "${local.function_name} failed: some scheduled window may not have been reported to Slack. See its log group ${aws_cloudwatch_log_group.this.name}."
+  alarm_name        = "${local.function_name}-unreported"
+  alarm_description = "${local.function_name} gave up on a window after its retries: those errors were not reported to Slack.${var.create_notifier_failure_queue ? " The window waits in ${one(aws_sqs_queue.failures[*].name)} for replay." : ""} See its log group ${aws_cloudwatch_log_group.this.name}."
 
   namespace   = "AWS/Lambda"
-  metric_name = "Errors"
+  metric_name = "AsyncEventsDropped"
   dimensions = {
     FunctionName = aws_lambda_function.this.function_name
   }
@@ -255,4 +345,57 @@ resource "aws_cloudwatch_metric_alarm" "failures" {
   ok_actions    = [var.notifier_failure_alarm_sns_topic_arn]
 
   tags = var.tags
+}
+
+# With a failure queue, a window stays unreported until someone replays it: this alarm stays in ALARM until then.
+resource "aws_cloudwatch_metric_alarm" "awaiting_replay" {
+  count = var.create_notifier_failure_alarm && var.create_notifier_failure_queue ? 1 : 0
+
+  alarm_name        = "${local.function_name}-awaiting-replay"
+  alarm_description = "Windows ${local.function_name} could not report wait in ${one(aws_sqs_queue.failures[*].name)}: replay them (python -m accesslog_notifier replay, see the module README)."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateNumberOfMessagesVisible"
+  dimensions = {
+    QueueName = one(aws_sqs_queue.failures[*].name)
+  }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = [var.notifier_failure_alarm_sns_topic_arn]
+  ok_actions    = [var.notifier_failure_alarm_sns_topic_arn]
+
+  tags = var.tags
+}
+
+# What a KMS key's policy must say before the notifier's own log group can be encrypted with it: the Logs service principal may use
+# the key, for this log group only (the encryption context carries the log group's ARN). CloudWatch Logs User
+# Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service", step 2.
+data "aws_iam_policy_document" "kms_key_policy" {
+  statement {
+    sid = "CloudWatchLogsUseKeyForNotifierLogGroup"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.id}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${local.notifier_log_group_name}"]
+    }
+  }
 }

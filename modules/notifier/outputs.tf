@@ -38,9 +38,19 @@ output "schedule_expression" {
   value       = local.schedule_expression
 }
 
-output "failure_alarm_arn" {
-  description = "ARN of the alarm on the function's errors, or null when create_notifier_failure_alarm is false."
-  value       = one(aws_cloudwatch_metric_alarm.failures[*].arn)
+output "failure_alarm_arns" {
+  description = "ARNs of the alarms on windows the function could not report (and, with the failure queue, that await replay); empty when create_notifier_failure_alarm is false. They notify notifier_failure_alarm_sns_topic_arn, whose policy must let them publish."
+  value       = concat(aws_cloudwatch_metric_alarm.unreported[*].arn, aws_cloudwatch_metric_alarm.awaiting_replay[*].arn)
+}
+
+output "failure_queue_url" {
+  description = "URL of the queue where runs that could not report their window wait for replay, or null without it."
+  value       = one(aws_sqs_queue.failures[*].url)
+}
+
+output "failure_queue_arn" {
+  description = "ARN of the failure queue, or null."
+  value       = one(aws_sqs_queue.failures[*].arn)
 }
 
 output "log_group_names" {
@@ -54,6 +64,14 @@ output "environment" {
 }
 
 output "failure_alarm_actions" {
-  description = "Topics the failure alarm notifies on ALARM and on OK, or null without the alarm."
-  value       = one([for alarm in aws_cloudwatch_metric_alarm.failures : { alarm = alarm.alarm_actions, ok = alarm.ok_actions }])
+  description = "Topics each failure alarm notifies on ALARM and on OK, by alarm name."
+  value = {
+    for alarm in concat(aws_cloudwatch_metric_alarm.unreported, aws_cloudwatch_metric_alarm.awaiting_replay) :
+    alarm.alarm_name => { alarm = alarm.alarm_actions, ok = alarm.ok_actions }
+  }
+}
+
+output "kms_key_policy_json" {
+  description = "Key-policy statement(s) a KMS key needs before it can encrypt the notifier's own log group: merge them into the key's policy (for example with source_policy_documents)."
+  value       = data.aws_iam_policy_document.kms_key_policy.json
 }

@@ -4,8 +4,10 @@ variable "name" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
-    error_message = "name must be 1-40 letters, digits, '_' or '-', starting with a letter or digit (got \"${var.name}\")."
+    # The longest derived name is the role's, <name>-notifier-<region>, at most 64 characters with the longest
+    # region names (15 characters, like us-isof-south-1): 39 + 10 + 15.
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$", var.name))
+    error_message = "name must be 1-39 letters, digits, '_' or '-', starting with a letter or digit, so that the role <name>-notifier-<region> fits IAM's 64 characters in every region (got \"${var.name}\")."
   }
 }
 
@@ -29,6 +31,30 @@ variable "error_status_threshold" {
   validation {
     condition     = floor(var.error_status_threshold) == var.error_status_threshold && var.error_status_threshold >= local.specs.error_status_threshold.minimum && var.error_status_threshold <= local.specs.error_status_threshold.maximum
     error_message = "error_status_threshold must be ${local.rules.error_status_threshold} (got ${var.error_status_threshold})."
+  }
+}
+
+variable "ignore_statuses" {
+  description = "Statuses that never count as errors, like 404 from scanners. Give the same list as the alarms (the root module does)."
+  type        = list(number)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = length(var.ignore_statuses) <= local.specs.ignore_statuses.max_items && alltrue([for status in var.ignore_statuses : floor(status) == status && status >= local.specs.ignore_statuses.minimum && status <= local.specs.ignore_statuses.maximum])
+    error_message = "ignore_statuses must be ${local.rules.ignore_statuses} (got ${jsonencode(var.ignore_statuses)})."
+  }
+}
+
+variable "ignore_routes" {
+  description = "Routes whose requests are not counted at all: \"GET /health\" (REST APIs: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\". Give the same list as the alarms (the root module does)."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = length(var.ignore_routes) <= local.specs.ignore_routes.max_items && alltrue([for route in var.ignore_routes : can(regex(local.contract.patterns.route, route))])
+    error_message = "ignore_routes must be ${local.rules.ignore_routes} (got ${jsonencode(var.ignore_routes)})."
   }
 }
 
@@ -59,6 +85,7 @@ variable "notifier_settings" {
     condition = alltrue([
       for key, value in try(var.notifier_settings, {}) : !contains(keys(local.tunables), key) || try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
+        local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
         local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
         false
       )
@@ -66,10 +93,45 @@ variable "notifier_settings" {
     error_message = join(" ", [
       for key, value in try(var.notifier_settings, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
+        local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
         local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
         false
       )
     ])
+  }
+}
+
+################################################################################
+# The alarm digest
+################################################################################
+
+variable "enable_alarm_digest" {
+  description = "Also run the notifier when one of alarm_digest_alarm_names goes to ALARM (subscribed to alarm_digest_sns_topic_arn): it reports the alarm's evaluation period at once, and says which scheduled digest will carry the complete numbers."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "alarm_digest_sns_topic_arn" {
+  description = "The topic the alarms publish to, which the function subscribes to (enable_alarm_digest)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_digest_sns_topic_arn == null ? !var.enable_alarm_digest : can(regex(local.contract.patterns.sns_topic_arn, var.alarm_digest_sns_topic_arn))
+    error_message = "alarm_digest_sns_topic_arn must be an SNS topic ARN like arn:aws:sns:<region>:<account-id>:<topic>, required when enable_alarm_digest is true (got ${jsonencode(var.alarm_digest_sns_topic_arn)})."
+  }
+}
+
+variable "alarm_digest_alarm_names" {
+  description = "The alarms whose ALARM notifications start a digest; notifications of any other alarm on the topic (the notifier's own failure alarms among them) are ignored."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = length(var.alarm_digest_alarm_names) <= local.specs.alarm_names.max_items && alltrue([for alarm in var.alarm_digest_alarm_names : can(regex(local.contract.patterns.alarm_name, alarm))]) && (length(var.alarm_digest_alarm_names) > 0 || !var.enable_alarm_digest)
+    error_message = "alarm_digest_alarm_names must be ${local.rules.alarm_names}, at least one when enable_alarm_digest is true (got ${jsonencode(var.alarm_digest_alarm_names)})."
   }
 }
 
@@ -137,14 +199,16 @@ variable "webhook_parameter_kms_key_arn" {
 ################################################################################
 
 variable "notifier_runtime" {
-  description = "Lambda runtime: a current Python, python3.12 or newer."
+  description = "Lambda runtime: python3.12 or python3.13, the Python runtimes that hashicorp/aws 5.x accepts (python3.14 needs provider 6.x)."
   type        = string
   nullable    = false
   default     = "python3.12"
 
   validation {
-    condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.notifier_runtime))
-    error_message = "notifier_runtime must be python3.12 or newer, like python3.13 (got \"${var.notifier_runtime}\")."
+    # The Python runtimes Lambda supports that the pinned provider accepts (tests/integration/test_runtimes.py
+    # reads the provider's own list); python3.14 came with provider 6.x.
+    condition     = contains(local.contract.notifier_runtimes, var.notifier_runtime)
+    error_message = "notifier_runtime must be one of ${join(", ", local.contract.notifier_runtimes)} (got \"${var.notifier_runtime}\")."
   }
 }
 
@@ -196,7 +260,7 @@ variable "notifier_reserved_concurrent_executions" {
 }
 
 variable "notifier_maximum_retry_attempts" {
-  description = "Times Lambda retries a failed run of the same scheduled event (0-2). A retry reports the same window again, so a delivery that failed for a while still arrives; a run that failed after sending some messages may repeat them. When the retries are used up, the failure alarm (create_notifier_failure_alarm) is how you hear of it."
+  description = "Times Lambda retries a run that could not report its window (0-2). Only a run that delivered nothing is retried (a delivered digest is final), so a retry never repeats a digest. When the retries are used up, the event goes to the failure queue (create_notifier_failure_queue) and the failure alarm (create_notifier_failure_alarm) fires."
   type        = number
   nullable    = false
   default     = 2
@@ -219,6 +283,17 @@ variable "notifier_log_retention_in_days" {
   }
 }
 
+variable "notifier_log_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the function's own log group with (its policy must let the Logs service use it: the kms_key_policy_json output holds that statement)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notifier_log_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.notifier_log_kms_key_arn))
+    error_message = "notifier_log_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.notifier_log_kms_key_arn)})."
+  }
+}
+
 variable "notifier_package_path" {
   description = "Path of the function's zip. Defaults to the bundle's committed, deterministic source_code/dist/notifier.zip; give your own build to override."
   type        = string
@@ -230,8 +305,26 @@ variable "notifier_package_path" {
   }
 }
 
+variable "create_notifier_failure_queue" {
+  description = "Create an SQS queue as the function's on-failure destination: a run that could not report its window (after Lambda's retries) leaves its event there for 14 days, and `python -m accesslog_notifier replay` reports exactly that window later."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "notifier_failure_queue_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the failure queue with; null uses SQS-managed encryption (SSE-SQS)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notifier_failure_queue_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.notifier_failure_queue_kms_key_arn))
+    error_message = "notifier_failure_queue_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.notifier_failure_queue_kms_key_arn)})."
+  }
+}
+
 variable "create_notifier_failure_alarm" {
-  description = "Create an alarm on the function's own Errors metric (a failed query, incomplete totals, a delivery Slack refused), notifying notifier_failure_alarm_sns_topic_arn, so a notifier that stopped reporting does not go unnoticed."
+  description = "Create the alarms that say a window went unreported: Lambda dropped a run's event after its retries (AsyncEventsDropped), and, with the failure queue, windows wait there for replay. They notify notifier_failure_alarm_sns_topic_arn."
   type        = bool
   nullable    = false
   default     = false

@@ -1,3 +1,9 @@
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
 locals {
   # Formats shared by every module (ARNs, paths, retention days) are declared once, beside the notifier's settings.
   contract = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
@@ -34,4 +40,32 @@ resource "aws_api_gateway_method_settings" "this" {
 
   # Create the log group (with its retention) before API Gateway starts writing and creates it without one.
   depends_on = [aws_cloudwatch_log_group.execution]
+}
+
+# What a KMS key's policy must say before the execution log group can be encrypted with it: the Logs service principal may use
+# the key, for this log group only (the encryption context carries the log group's ARN). CloudWatch Logs User
+# Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service", step 2.
+data "aws_iam_policy_document" "kms_key_policy" {
+  statement {
+    sid = "CloudWatchLogsUseKeyForExecutionLogGroup"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.id}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${local.execution_log_group_name}"]
+    }
+  }
 }

@@ -22,3 +22,8 @@ output "method_settings" {
     settings    = one(aws_api_gateway_method_settings.this.settings)
   }
 }
+
+output "kms_key_policy_json" {
+  description = "Key-policy statement(s) a KMS key needs before it can encrypt the execution log group: merge them into the key's policy (for example with source_policy_documents)."
+  value       = data.aws_iam_policy_document.kms_key_policy.json
+}

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.deployment import PLAN_NO_CHANGES, REPO_ROOT, Deployment, deployed_example
+from tests.support.iam_policy import ALLOW, IMPLICIT_DENY, Request, evaluate
 from tests.support.slack_receiver import SlackReceiver
 
 pytestmark = pytest.mark.integration
@@ -32,7 +33,7 @@ def slack() -> Iterator[SlackReceiver]:
 
 
 @pytest.fixture(scope="module")
-def complete(
+def applied_once(
     module_aws: dict[str, str], terraform_env: dict[str, str], slack: SlackReceiver, tmp_path_factory
 ) -> Iterator[Deployment]:
     with deployed_example(
@@ -42,6 +43,12 @@ def complete(
         secret_variables={"slack_webhook_url": slack.webhook_url},
     ) as deployment:
         yield deployment
+
+
+@pytest.fixture
+def complete(applied_once: Deployment) -> Deployment:
+    """The example, applied (again if a test destroyed it): each test runs alone or in any order."""
+    return applied_once.applied()
 
 
 def _document(policy: str | dict) -> dict:
@@ -101,12 +108,31 @@ def test_metric_filters_count_4xx_and_5xx_from_the_access_log(complete: Deployme
     )
 
 
-def test_notifier_failures_raise_their_own_alarm_on_the_topic(complete: Deployment) -> None:
+def test_windows_the_notifier_could_not_report_raise_alarms_on_the_topic(complete: Deployment) -> None:
     cloudwatch = complete.client("cloudwatch")
-    [alarm] = cloudwatch.describe_alarms(AlarmNamePrefix=f"{NAME}-accesslog-notifier")["MetricAlarms"]
-    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/Lambda", "Errors")
-    assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": complete.outputs["notifier_function_name"]}]
-    assert alarm["AlarmActions"] == alarm["OKActions"] == [complete.outputs["sns_topic_arn"]]
+    alarms = cloudwatch.describe_alarms(AlarmNamePrefix=f"{NAME}-accesslog-notifier")["MetricAlarms"]
+    by_metric = {(alarm["Namespace"], alarm["MetricName"]): alarm for alarm in alarms}
+    assert set(by_metric) == {("AWS/Lambda", "AsyncEventsDropped"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible")}
+    dropped = by_metric["AWS/Lambda", "AsyncEventsDropped"]
+    assert dropped["Dimensions"] == [{"Name": "FunctionName", "Value": complete.outputs["notifier_function_name"]}]
+    queue_name = complete.outputs["notifier_failure_queue_url"].rsplit("/", 1)[1]
+    assert by_metric["AWS/SQS", "ApproximateNumberOfMessagesVisible"]["Dimensions"] == [
+        {"Name": "QueueName", "Value": queue_name}
+    ]
+    for alarm in alarms:
+        assert alarm["AlarmActions"] == alarm["OKActions"] == [complete.outputs["sns_topic_arn"]]
+        assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1.0, "GreaterThanOrEqualToThreshold")
+
+
+def test_a_run_that_fails_for_good_goes_to_the_failure_queue(complete: Deployment) -> None:
+    function = complete.outputs["notifier_function_name"]
+    config = complete.client("lambda").get_function_event_invoke_config(FunctionName=function)
+    queue_url = complete.outputs["notifier_failure_queue_url"]
+    queue_arn = complete.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    assert config["MaximumRetryAttempts"] == 2
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == queue_arn["QueueArn"]
+    assert queue_arn["MessageRetentionPeriod"] == "1209600"  # 14 days to replay
+    assert queue_arn["SqsManagedSseEnabled"] == "true"
 
 
 def test_alarms_have_thresholds_and_both_action_lists(complete: Deployment) -> None:
@@ -133,18 +159,59 @@ def test_alarms_have_thresholds_and_both_action_lists(complete: Deployment) -> N
     assert sorted(complete.outputs["alarm_arns"].values()) == sorted(alarm["AlarmArn"] for alarm in alarms)
 
 
-def test_topic_policy_lets_only_these_alarms_publish(complete: Deployment) -> None:
+def _alarm_publish(topic: str, alarm_arn: str, account: str = "123456789012") -> Request:
+    """SNS:Publish as CloudWatch makes it for an alarm (the confused-deputy context keys set)."""
+    context = {"aws:SourceArn": alarm_arn, "aws:SourceAccount": account}
+    return Request("SNS:Publish", topic, service_principal="cloudwatch.amazonaws.com", context=context)
+
+
+def test_every_alarm_that_notifies_the_topic_may_publish_to_it(complete: Deployment) -> None:
+    # moto enforces no topic policy: evaluate it for each alarm whose actions name the topic, as AWS would.
     topic = complete.outputs["sns_topic_arn"]
-    policy = json.loads(complete.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
-    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
-    publish = statements["CloudWatchAlarmsPublish"]
-    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    assert publish["Action"] in ("SNS:Publish", ["SNS:Publish"])
-    assert publish["Resource"] == topic
-    source_arns = publish["Condition"]["ArnLike"]["aws:SourceArn"]
-    assert _as_list(source_arns) == sorted(complete.outputs["alarm_arns"].values())
-    # The owner statement keeps the account's default rights except Publish, which only these alarms get here.
-    assert "SNS:Publish" not in statements["AccountOwnerManagesTopic"]["Action"]
+    policy = complete.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]
+    notifying = [
+        alarm
+        for alarm in complete.client("cloudwatch").describe_alarms()["MetricAlarms"]
+        if topic in alarm["AlarmActions"] + alarm["OKActions"]
+    ]
+    assert len(notifying) == 4  # 4xx, 5xx, and the notifier's two failure alarms
+    for alarm in notifying:
+        assert evaluate(policy, _alarm_publish(topic, alarm["AlarmArn"])) == ALLOW, alarm["AlarmName"]
+    # ...and nothing else: an alarm of this account the bundle did not wire, the same name in another account.
+    stranger = f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{NAME}-someone-elses"
+    deputy = notifying[0]["AlarmArn"].replace("123456789012", "444455556666")
+    assert evaluate(policy, _alarm_publish(topic, stranger)) == IMPLICIT_DENY
+    assert evaluate(policy, _alarm_publish(topic, deputy, account="444455556666")) == IMPLICIT_DENY
+
+
+def test_the_account_manages_the_topic_but_publishes_only_through_iam(complete: Deployment) -> None:
+    topic = complete.outputs["sns_topic_arn"]
+    policy = complete.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]
+    owner = "arn:aws:iam::123456789012:role/operator"
+    assert evaluate(policy, Request("SNS:Subscribe", topic, principal_arn=owner)) == ALLOW
+    assert evaluate(policy, Request("SNS:Publish", topic, principal_arn=owner)) == IMPLICIT_DENY
+    stranger = "arn:aws:iam::444455556666:role/operator"
+    assert evaluate(policy, Request("SNS:Subscribe", topic, principal_arn=stranger)) == IMPLICIT_DENY
+
+
+def test_the_key_policy_statements_let_each_service_use_a_key_for_this_bundle_only(complete: Deployment) -> None:
+    policy = complete.outputs["kms_key_policy_json"]
+    logs = "logs.us-east-1.amazonaws.com"
+    groups = [
+        complete.outputs["access_log_group_name"],
+        complete.outputs["execution_log_group_name"],
+        f"/aws/lambda/{complete.outputs['notifier_function_name']}",
+    ]
+    for group in groups:
+        context = {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-east-1:123456789012:log-group:{group}"}
+        for action in ("kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"):
+            assert evaluate(policy, Request(action, "*", service_principal=logs, context=context)) == ALLOW, group
+    other = {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/other"}
+    assert evaluate(policy, Request("kms:Decrypt", "*", service_principal=logs, context=other)) == IMPLICIT_DENY
+    cloudwatch = "cloudwatch.amazonaws.com"
+    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+        assert evaluate(policy, Request(action, "*", service_principal=cloudwatch)) == ALLOW
+    assert evaluate(policy, Request("kms:ScheduleKeyDeletion", "*", service_principal=cloudwatch)) == IMPLICIT_DENY
 
 
 def test_stage_has_execution_logging_settings(complete: Deployment) -> None:
@@ -226,10 +293,26 @@ def test_schedule_invokes_the_function_with_permission_from_that_rule_only(compl
     policy = json.loads(
         complete.client("lambda").get_policy(FunctionName=complete.outputs["notifier_function_name"])["Policy"]
     )
-    [statement] = policy["Statement"]
-    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    assert statement["Action"] == "lambda:InvokeFunction"
-    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    schedule = statements["AllowEventBridgeSchedule"]
+    assert schedule["Principal"] == {"Service": "events.amazonaws.com"}
+    assert schedule["Action"] == "lambda:InvokeFunction"
+    assert schedule["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+    assert rule["ScheduleExpression"] == "cron(0/5 * * * ? *)"
+
+
+def test_the_alarm_digest_reads_the_alarm_topic_invoked_by_that_topic_only(complete: Deployment) -> None:
+    topic = complete.outputs["sns_topic_arn"]
+    function = complete.client("lambda").get_function(FunctionName=complete.outputs["notifier_function_name"])
+    function_arn = function["Configuration"]["FunctionArn"]
+    subscriptions = complete.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("lambda", function_arn)]
+    policy = json.loads(complete.client("lambda").get_policy(FunctionName=function_arn)["Policy"])
+    [from_topic] = [statement for statement in policy["Statement"] if statement["Sid"] == "AllowAlarmTopic"]
+    assert from_topic["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert from_topic["Condition"]["ArnLike"]["AWS:SourceArn"] == topic
+    names = json.loads(function["Configuration"]["Environment"]["Variables"]["ALARM_NAMES"])
+    assert sorted(names) == [f"{NAME}-4xx", f"{NAME}-5xx"]  # the error alarms, not the notifier's own
 
 
 def test_second_plan_shows_no_changes(complete: Deployment) -> None:
@@ -245,6 +328,7 @@ def test_destroy_removes_what_was_created(complete: Deployment) -> None:
     assert complete.client("lambda").list_functions()["Functions"] == []
     assert complete.client("events").list_rules()["Rules"] == []
     assert complete.client("ssm").describe_parameters()["Parameters"] == []
+    assert complete.client("sqs").list_queues().get("QueueUrls", []) == []
     assert complete.client("iam").list_roles()["Roles"] == []
     # The region-wide account setting is reset, not left pointing at the role destroy deleted.
     assert complete.client("apigateway").get_account().get("cloudwatchRoleArn", "") == ""

@@ -15,7 +15,7 @@ EXISTING_GROUP = "/teams/orders/prod-accesslog"
 
 
 @pytest.fixture(scope="module")
-def minimal(module_aws: dict[str, str], terraform_env: dict[str, str], tmp_path_factory) -> Iterator[Deployment]:
+def applied_once(module_aws: dict[str, str], terraform_env: dict[str, str], tmp_path_factory) -> Iterator[Deployment]:
     boto3.client("logs").create_log_group(logGroupName=EXISTING_GROUP)
     with deployed_example(
         "minimal",
@@ -24,6 +24,12 @@ def minimal(module_aws: dict[str, str], terraform_env: dict[str, str], tmp_path_
         variables={"access_log_group_name": EXISTING_GROUP},
     ) as deployment:
         yield deployment
+
+
+@pytest.fixture
+def minimal(applied_once: Deployment) -> Deployment:
+    """The example, applied (again if a test destroyed it): each test runs alone or in any order."""
+    return applied_once.applied()
 
 
 def test_only_the_5xx_filter_and_alarm_exist(minimal: Deployment) -> None:

@@ -29,14 +29,25 @@ provider "aws" {}
 
 @dataclass
 class Deployment:
+    """An example applied once per test module. A test that destroys it does not spoil the others: whichever test
+    comes next, in any order, gets it applied again (``applied()``)."""
+
     runner: TerraformRunner
-    outputs: dict[str, Any]
-    session: boto3.session.Session
+    outputs: dict[str, Any] = field(default_factory=dict)
+    session: boto3.session.Session = field(default_factory=boto3.session.Session)
     apply_output: str = ""
-    destroyed: bool = field(default=False)
+    destroyed: bool = True
 
     def client(self, service: str) -> Any:
         return self.session.client(service)
+
+    def applied(self) -> Deployment:
+        """This deployment, applied (again, if a test destroyed it)."""
+        if self.destroyed:
+            self.apply_output = self.runner.apply()
+            self.outputs = self.runner.outputs()
+            self.destroyed = False
+        return self
 
     def plan_exit_code(self) -> tuple[int, str]:
         return self.runner.plan()
@@ -55,7 +66,7 @@ def deployed_example(
     variables: dict[str, Any] | None = None,
     secret_variables: dict[str, str] | None = None,
 ) -> Iterator[Deployment]:
-    """init + apply examples/<name>; destroy on exit unless a test already did."""
+    """init + apply examples/<name>; destroy on exit unless it is destroyed already."""
     runner = TerraformRunner(
         working_dir=EXAMPLES / name,
         state_dir=state_dir,
@@ -64,8 +75,7 @@ def deployed_example(
         secret_variables=secret_variables or {},
     )
     runner.init()
-    apply_output = runner.apply()
-    deployment = Deployment(runner, runner.outputs(), boto3.session.Session(), apply_output)
+    deployment = Deployment(runner).applied()
     try:
         yield deployment
     finally:

@@ -111,13 +111,66 @@ run "every_alarm_notifies_the_alarm_topic" {
   }
 
   assert {
-    condition     = module.notifier[0].failure_alarm_actions.alarm == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"]) && module.notifier[0].failure_alarm_actions.ok == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"])
+    condition = length(module.notifier[0].failure_alarm_actions) == 1 && alltrue([
+      for name, actions in module.notifier[0].failure_alarm_actions :
+      actions.alarm == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"]) && actions.ok == toset(["arn:aws:sns:eu-west-1:123456789012:wired-alerts"])
+    ])
     error_message = "The notifier's failure alarm must notify the same topic."
   }
 
   assert {
     condition     = output.sns_topic_arn == "arn:aws:sns:eu-west-1:123456789012:wired-alerts"
     error_message = "The topic output must be the given topic."
+  }
+}
+
+run "the_topic_policy_lets_every_alarm_wired_to_the_topic_publish" {
+  command = plan
+
+  override_resource {
+    target          = module.error_alarm[0].aws_cloudwatch_metric_alarm.this["5xx"]
+    override_during = plan
+    values          = { arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-5xx" }
+  }
+
+  override_resource {
+    target          = module.error_alarm[0].aws_cloudwatch_metric_alarm.this["4xx"]
+    override_during = plan
+    values          = { arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-4xx" }
+  }
+
+  override_resource {
+    target          = module.notifier[0].aws_cloudwatch_metric_alarm.unreported[0]
+    override_during = plan
+    values          = { arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-unreported" }
+  }
+
+  override_resource {
+    target          = module.notifier[0].aws_cloudwatch_metric_alarm.awaiting_replay[0]
+    override_during = plan
+    values          = { arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-awaiting-replay" }
+  }
+
+  variables {
+    create_notifier                = true
+    create_notifier_failure_queue  = true
+    sns_topic_publisher_alarm_arns = ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:team-own-*"]
+  }
+
+  assert {
+    condition = toset(module.error_alarm[0].sns_topic_publisher_alarm_arns) == toset([
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-4xx",
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-5xx",
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-unreported",
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-awaiting-replay",
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:team-own-*",
+    ])
+    error_message = "The error alarms, the notifier's failure alarms and the caller's alarms must all be allowed to publish."
+  }
+
+  assert {
+    condition     = toset(output.notifier_failure_alarm_arns) == toset(["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-unreported", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:wired-awaiting-replay"])
+    error_message = "The root output lists the notifier's failure alarms."
   }
 }
 
@@ -130,7 +183,7 @@ run "no_notifier_failure_alarm_without_the_alarms" {
   }
 
   assert {
-    condition     = output.notifier_failure_alarm_arn == null && module.notifier[0].failure_alarm_actions == null
+    condition     = length(output.notifier_failure_alarm_arns) == 0 && length(module.notifier[0].failure_alarm_actions) == 0
     error_message = "Without the alarm topic there is nowhere to send the notifier's failures."
   }
 }

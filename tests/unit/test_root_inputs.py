@@ -21,12 +21,17 @@ META_ARGUMENTS = {"source", "count", "for_each", "depends_on", "providers", "__i
 
 # module call -> argument -> why the root computes it rather than forwarding a root variable of the same name.
 WIRED = {
-    "error_alarm": {"access_log_group_name": "the access-log group of this stage (created or given)"},
+    "error_alarm": {
+        "access_log_group_name": "the access-log group of this stage (created or given)",
+        "sns_topic_publisher_alarm_arns": "the caller's alarms and the notifier's failure alarms",
+    },
     "notifier": {
         "log_group_names": "the access-log group of this stage",
         "notifier_settings": "message_title defaults to the API's name",
         "create_notifier_failure_alarm": "on with the alarms: the failure alarm needs their topic",
         "notifier_failure_alarm_sns_topic_arn": "the alarm topic",
+        "alarm_digest_sns_topic_arn": "the alarm topic",
+        "alarm_digest_alarm_names": "the 4xx/5xx alarms, none other",
     },
 }
 # module call -> variable the root does not pass -> why.
@@ -35,6 +40,8 @@ NOT_EXPOSED: dict[str, dict[str, str]] = {}
 OPTIONAL_AT_ROOT = {"rest_api_id": "create_method_settings", "stage_name": "create_method_settings"}
 # Root variables whose validations span parts: variable -> what the rule ties together.
 SPANNING_RULES = {
+    "api_type": "HTTP APIs have no method settings",
+    "enable_alarm_digest": "the alarm digest needs the alarms and the notifier",
     "rest_api_id": "method settings need a stage",
     "stage_name": "method settings need a stage",
     "create_chatbot_channel": "Chatbot needs the alarms",

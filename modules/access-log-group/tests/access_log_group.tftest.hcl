@@ -159,3 +159,31 @@ run "rejects_bad_extra_field" {
 
   expect_failures = [var.access_log_additional_fields]
 }
+
+run "http_api_format_names_the_route_key_and_keeps_a_numeric_status" {
+  command = plan
+
+  variables {
+    api_type = "HTTP"
+  }
+
+  assert {
+    condition     = jsondecode(replace(output.access_log_format, "$context.status", "502")).status == 502 && jsondecode(replace(output.access_log_format, "$context.status", "502")).routeKey == "$context.routeKey"
+    error_message = "HTTP API lines carry routeKey and a numeric status."
+  }
+
+  assert {
+    condition     = !contains(keys(jsondecode(replace(output.access_log_format, "$context.status", "502"))), "resourcePath") && !contains(keys(jsondecode(replace(output.access_log_format, "$context.status", "502"))), "xrayTraceId")
+    error_message = "HTTP APIs have no resource path or X-Ray variables."
+  }
+}
+
+run "rejects_an_unknown_api_type" {
+  command = plan
+
+  variables {
+    api_type = "WEBSOCKET"
+  }
+
+  expect_failures = [var.api_type]
+}

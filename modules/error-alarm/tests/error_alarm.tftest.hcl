@@ -382,3 +382,95 @@ run "rejects_unknown_chatbot_logging_level" {
 
   expect_failures = [var.chatbot_logging_level]
 }
+
+run "ignored_statuses_and_routes_are_left_out_of_both_rest_filters" {
+  command = plan
+
+  variables {
+    ignore_statuses = [404, 401]
+    ignore_routes   = ["GET /health", "* /ping"]
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_metric_filter.this["4xx"].pattern == "{ $.status >= 400 && $.status <= 499 && $.status != 404 && $.status != 401 && ($.httpMethod != \"GET\" || $.resourcePath != \"/health\") && $.resourcePath != \"/ping\" }"
+    error_message = "The 4xx filter must exclude the ignored statuses and routes."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_metric_filter.this["5xx"].pattern == "{ $.status >= 500 && $.status != 404 && $.status != 401 && ($.httpMethod != \"GET\" || $.resourcePath != \"/health\") && $.resourcePath != \"/ping\" }"
+    error_message = "The 5xx filter must exclude the ignored routes too."
+  }
+}
+
+run "http_api_routes_are_route_keys" {
+  command = plan
+
+  variables {
+    api_type         = "HTTP"
+    create_4xx_alarm = false
+    ignore_routes    = ["$default", "* /ping"]
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_metric_filter.this["5xx"].pattern == "{ $.status >= 500 && $.routeKey != \"$default\" && $.routeKey != \"GET /ping\" && $.routeKey != \"POST /ping\" && $.routeKey != \"PUT /ping\" && $.routeKey != \"PATCH /ping\" && $.routeKey != \"DELETE /ping\" && $.routeKey != \"HEAD /ping\" && $.routeKey != \"OPTIONS /ping\" && $.routeKey != \"ANY /ping\" }"
+    error_message = "An HTTP API route is its route key; * stands for every method."
+  }
+}
+
+run "rate_alarms_read_api_gateway_metrics_of_the_stage" {
+  command = plan
+
+  variables {
+    create_error_rate_alarms         = true
+    rest_api_name                    = "orders"
+    stage_name                       = "prod"
+    alarm_5xx_rate_threshold_percent = 2.5
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.rate["5xx"].namespace == "AWS/ApiGateway" && aws_cloudwatch_metric_alarm.rate["5xx"].metric_name == "5XXError" && aws_cloudwatch_metric_alarm.rate["5xx"].statistic == "Average" && aws_cloudwatch_metric_alarm.rate["5xx"].threshold == 0.025
+    error_message = "The 5xx rate alarm compares the Average of 5XXError with the threshold as a fraction."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.rate["4xx"].dimensions == tomap({ ApiName = "orders", Stage = "prod" }) && aws_cloudwatch_metric_alarm.rate["4xx"].metric_name == "4XXError"
+    error_message = "REST API metrics are read by ApiName and Stage."
+  }
+}
+
+run "http_api_rate_alarms_use_api_id" {
+  command = plan
+
+  variables {
+    api_type                 = "HTTP"
+    create_error_rate_alarms = true
+    http_api_id              = "h1t2p3a4p5"
+    stage_name               = "$default"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.rate["5xx"].metric_name == "5xx" && aws_cloudwatch_metric_alarm.rate["5xx"].dimensions == tomap({ ApiId = "h1t2p3a4p5", Stage = "$default" })
+    error_message = "HTTP API metrics are 4xx/5xx by ApiId and Stage."
+  }
+}
+
+run "rejects_rate_alarms_without_the_api" {
+  command = plan
+
+  variables {
+    create_error_rate_alarms = true
+  }
+
+  expect_failures = [var.rest_api_name, var.stage_name]
+}
+
+run "rejects_a_filter_pattern_over_1024_characters" {
+  command = plan
+
+  variables {
+    api_type      = "HTTP"
+    ignore_routes = [for index in range(6) : "* /a-rather-long-path-to-ignore-${index}"]
+  }
+
+  expect_failures = [aws_cloudwatch_log_metric_filter.this["5xx"], aws_cloudwatch_log_metric_filter.this["4xx"]]
+}

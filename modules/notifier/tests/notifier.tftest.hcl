@@ -59,24 +59,40 @@ run "environment_carries_the_contract_but_never_the_url" {
     log_group_names                    = ["/a", "/b"]
     error_status_threshold             = 500
     notifier_schedule_interval_minutes = 60
-    notifier_settings                  = { ingestion_lag_seconds = 120, sample_count = 3 }
+    ignore_statuses                    = [404]
+    ignore_routes                      = ["GET /health"]
+    notifier_settings                  = { ingestion_lag_seconds = 120, sample_count = 3, min_error_rate_percent = 2.5 }
   }
 
   assert {
-    condition = aws_lambda_function.this.environment[0].variables == tomap({
+    condition     = toset(keys(aws_lambda_function.this.environment[0].variables)) == toset([for spec in local.contract.settings : spec.env])
+    error_message = "The environment must hold one variable per setting of settings.json, and nothing else (no webhook URL)."
+  }
+
+  assert {
+    condition = {
+      for name in ["LOG_GROUP_NAMES", "WEBHOOK_PARAMETER_NAME", "ERROR_STATUS_THRESHOLD", "SCHEDULE_INTERVAL_MINUTES", "IGNORE_STATUSES", "IGNORE_ROUTES", "ALARM_NAMES", "INGESTION_LAG_SECONDS", "SAMPLE_COUNT", "MIN_ERROR_RATE_PERCENT"] :
+      name => aws_lambda_function.this.environment[0].variables[name]
+      } == {
       LOG_GROUP_NAMES           = "[\"/a\",\"/b\"]"
       WEBHOOK_PARAMETER_NAME    = "/orders-api/accesslog-notifier/slack-webhook-url"
       ERROR_STATUS_THRESHOLD    = "500"
       SCHEDULE_INTERVAL_MINUTES = "60"
+      IGNORE_STATUSES           = "[404]"
+      IGNORE_ROUTES             = "[\"GET /health\"]"
+      ALARM_NAMES               = "[]"
       INGESTION_LAG_SECONDS     = "120"
-      QUERY_LIMIT               = "10000"
       SAMPLE_COUNT              = "3"
-      TOP_N                     = "10"
-      MAX_MESSAGES              = "5"
-      MESSAGE_TITLE             = "API Gateway errors"
-      LOG_LEVEL                 = "INFO"
-    })
-    error_message = "The environment must hold the settings and the parameter name, and nothing else (no webhook URL)."
+      MIN_ERROR_RATE_PERCENT    = "2.5"
+    }
+    error_message = "The module's inputs and the given settings must reach the environment, rendered as the function reads them."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, spec in local.tunables : contains(["ingestion_lag_seconds", "sample_count", "min_error_rate_percent"], key) || aws_lambda_function.this.environment[0].variables[spec.env] == (startswith(spec.type, "list") ? jsonencode(spec.default) : tostring(spec.default))
+    ])
+    error_message = "Settings left out must take settings.json's defaults."
   }
 }
 
@@ -202,7 +218,7 @@ run "options" {
   }
 }
 
-run "failure_alarm" {
+run "failure_alarm_watches_dropped_events" {
   command = plan
 
   variables {
@@ -211,13 +227,18 @@ run "failure_alarm" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.failures[0].namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.failures[0].metric_name == "Errors" && aws_cloudwatch_metric_alarm.failures[0].dimensions["FunctionName"] == "orders-api-accesslog-notifier"
-    error_message = "The failure alarm must watch the function's Errors metric."
+    condition     = aws_cloudwatch_metric_alarm.unreported[0].namespace == "AWS/Lambda" && aws_cloudwatch_metric_alarm.unreported[0].metric_name == "AsyncEventsDropped" && aws_cloudwatch_metric_alarm.unreported[0].dimensions["FunctionName"] == "orders-api-accesslog-notifier"
+    error_message = "The failure alarm must watch the events Lambda dropped after its retries."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.failures[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:alerts"]) && aws_cloudwatch_metric_alarm.failures[0].ok_actions == toset(["arn:aws:sns:eu-west-1:123456789012:alerts"])
+    condition     = aws_cloudwatch_metric_alarm.unreported[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:alerts"]) && aws_cloudwatch_metric_alarm.unreported[0].ok_actions == toset(["arn:aws:sns:eu-west-1:123456789012:alerts"])
     error_message = "The failure alarm must notify the topic on ALARM and OK."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.awaiting_replay) == 0
+    error_message = "Without a failure queue there is nothing awaiting replay."
   }
 }
 
@@ -225,8 +246,8 @@ run "no_failure_alarm_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.failures) == 0
-    error_message = "The failure alarm needs a topic, so it is off unless enabled."
+    condition     = length(aws_cloudwatch_metric_alarm.unreported) == 0 && length(aws_cloudwatch_metric_alarm.awaiting_replay) == 0 && length(aws_sqs_queue.failures) == 0
+    error_message = "The failure alarms need a topic, so they are off unless enabled; so is the queue."
   }
 }
 
@@ -364,4 +385,101 @@ run "rejects_bad_names_and_arns" {
   expect_failures = [
     var.name, var.notifier_architecture, var.notifier_package_path, var.webhook_parameter_kms_key_arn,
   ]
+}
+
+run "every_derived_name_fits_its_limit_with_the_longest_name_and_region" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { id = "us-isof-south-1", name = "us-isof-south-1" }
+  }
+
+  variables {
+    name                                 = "a23456789012345678901234567890123456789"
+    create_notifier_failure_queue        = true
+    create_notifier_failure_alarm        = true
+    notifier_failure_alarm_sns_topic_arn = "arn:aws:sns:us-isof-south-1:123456789012:alerts"
+  }
+
+  assert {
+    condition     = length(var.name) == 39 && length(data.aws_region.current.id) == 15
+    error_message = "The test must use the longest name and region."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.this.name) <= 64 && length(aws_lambda_function.this.function_name) <= 64 && length(aws_cloudwatch_event_rule.this.name) <= 64
+    error_message = "IAM role, function and rule names must fit 64 characters."
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue.failures[0].name) <= 80 && alltrue([for name in concat(aws_cloudwatch_metric_alarm.unreported[*].alarm_name, aws_cloudwatch_metric_alarm.awaiting_replay[*].alarm_name) : length(name) <= 255])
+    error_message = "Queue names must fit 80 characters, alarm names 255."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.this.name) <= 512 && length(aws_ssm_parameter.webhook[0].name) <= 1011
+    error_message = "Log group and parameter names must fit their limits."
+  }
+}
+
+run "rejects_a_name_one_character_too_long" {
+  command = plan
+
+  variables {
+    name = "a234567890123456789012345678901234567890"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_an_environment_over_4_kb" {
+  command = plan
+
+  variables {
+    log_group_names = [for index in range(60) : "/aws/apigateway/a-rather-long-api-name-for-the-team-${index}-accesslog"]
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "accepts_an_environment_just_under_4_kb" {
+  command = plan
+
+  variables {
+    log_group_names = [for index in range(50) : "/aws/apigateway/a-rather-long-api-name-for-the-team-${index}-accesslog"]
+  }
+
+  assert {
+    condition     = length(jsonencode(aws_lambda_function.this.environment[0].variables)) <= 4096
+    error_message = "Fifty long log group names fit Lambda's 4 KB (sixty do not)."
+  }
+}
+
+run "failure_queue_is_the_on_failure_destination_and_the_role_may_send_to_it" {
+  command = plan
+
+  variables {
+    create_notifier_failure_queue = true
+  }
+
+  assert {
+    condition     = aws_sqs_queue.failures[0].name == "orders-api-accesslog-notifier-failures" && aws_sqs_queue.failures[0].message_retention_seconds == 1209600 && aws_sqs_queue.failures[0].sqs_managed_sse_enabled == true
+    error_message = "The failure queue keeps events 14 days, encrypted."
+  }
+
+  assert {
+    condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.actions if statement.sid == "SendFailedRunsToTheQueue"][0] == toset(["sqs:SendMessage"])
+    error_message = "The role must be allowed to send failed runs to the queue."
+  }
+}
+
+run "rejects_python_3_14_which_provider_5_does_not_accept" {
+  command = plan
+
+  variables {
+    notifier_runtime = "python3.14"
+  }
+
+  expect_failures = [var.notifier_runtime]
 }
