@@ -13,6 +13,11 @@ The fixes, each where moto differs from AWS in a way that breaks a correct confi
   Gateway account setting on destroy (``reset_on_delete``, documented as "destroying the resource will reset account
   settings to default") with exactly that: ``replace /cloudwatchRoleArn`` and no value (seen in the provider's
   request log). The patch clears the role, which is what the reset means.
+- moto 5.2 gives HTTP APIs 8-letter ids; AWS's API ids are 10 characters (``a1b2c3d4e5`` in every API Gateway
+  example), which the modules check to catch a name given for an id. The patch lengthens the id before anything
+  refers to it.
+- moto 5.2 ignores Logs Insights' ``filter`` and ``stats``: tests/support/moto_insights.py answers StartQuery,
+  GetQueryResults and StopQuery with the query-language engine of tests/support/logs_insights.py.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from tests.support import moto_insights
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANAGED_POLICIES_ENV = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
@@ -82,11 +89,34 @@ def _patch_apigateway_account_reset() -> None:
     models.Account.apply_patch_operations = apply_patch_operations
 
 
+def _patch_http_api_ids() -> None:
+    import random
+    import string
+
+    from moto.apigatewayv2 import models
+
+    original_init = models.Api.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        old_id, old_arn = self.api_id, self.arn
+        self.api_id = old_id + "".join(random.choices(string.ascii_lowercase + string.digits, k=10 - len(old_id)))  # noqa: S311
+        self.api_endpoint = self.api_endpoint.replace(old_id, self.api_id)
+        self.arn = old_arn.replace(old_id, self.api_id)
+        tags = self.backend.get_tags(old_arn)
+        self.backend.untag_resource(old_arn, list(tags))
+        self.backend.tag_resource(self.arn, tags)
+
+    models.Api.__init__ = __init__
+
+
 def serve(host: str = "127.0.0.1") -> None:
     """Serve moto on a free port of ``host`` until the process is stopped."""
     os.environ.update(MANAGED_POLICIES_ENV)
     _patch_lambda_logging_config()
     _patch_apigateway_account_reset()
+    _patch_http_api_ids()
+    moto_insights.install()
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
