@@ -40,7 +40,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO_ROOT / "examples" / "complete"
 NOTIFIER_ZIP = REPO_ROOT / "source_code" / "dist" / "notifier.zip"
 REGION = "us-east-1"
-SCHEDULE_SECONDS = 300
 CONTEXT_VARIABLE = re.compile(r"\$context\.[A-Za-z0-9_.]+")
 
 # Routes of the demo traffic: (method, resource path, concrete path template).
@@ -253,11 +252,15 @@ def step_write_traffic(state: DemoState) -> str:
     logs = boto3.client("logs")
     apigateway = boto3.client("apigateway")
     stage = apigateway.get_stage(restApiId=state.outputs["rest_api_id"], stageName=state.outputs["stage_name"])
-    # The window the deployed function will report for the latest scheduled time, from its own settings.
+    # The window the deployed function will report, from its own settings. Logs Insights refuses a range that ends
+    # before the log group was created, and apply created it a moment ago: so the demo writes into the window of
+    # the next scheduled run whose window starts after now (PutLogEvents takes events up to two hours ahead).
     environment = state.function["Environment"]["Variables"]
-    state.scheduled_s = int(time.time()) // SCHEDULE_SECONDS * SCHEDULE_SECONDS
-    window_end_ms = (state.scheduled_s - int(environment["INGESTION_LAG_SECONDS"])) * 1000
-    window_start_ms = window_end_ms - int(environment["SCHEDULE_INTERVAL_MINUTES"]) * 60_000
+    interval_s = int(environment["SCHEDULE_INTERVAL_MINUTES"]) * 60
+    lag_s = int(environment.get("INGESTION_LAG_SECONDS") or 60)
+    state.scheduled_s = (int(time.time()) + lag_s + interval_s) // interval_s * interval_s + interval_s
+    window_end_ms = (state.scheduled_s - lag_s) * 1000
+    window_start_ms = window_end_ms - interval_s * 1000
     state.traffic = demo_traffic(
         stage["accessLogSettings"]["format"],
         state.outputs["rest_api_id"],
@@ -318,14 +321,15 @@ def step_run_notifier(state: DemoState) -> str:
             print(f"  | {line}")
     print()
     assert state.traffic is not None
-    if state.summary.get("matched") != state.traffic.errors or state.summary.get("unparsed") != state.traffic.unparsed:
+    if state.summary.get("errors") != state.traffic.errors or state.summary.get("unparsed") != state.traffic.unparsed:
         raise StepFailed(
-            f"the digest counted {state.summary.get('matched')} errors and {state.summary.get('unparsed')} unparsed "
+            f"the digest counted {state.summary.get('errors')} errors and {state.summary.get('unparsed')} unparsed "
             f"lines; the traffic had {state.traffic.errors} and {state.traffic.unparsed}"
         )
     return (
-        f"{state.summary['matched']} errors and {state.summary['unparsed']} unparsed lines reported in "
-        f"{len(state.messages)} Slack message(s), {state.summary['elapsed_ms']} ms"
+        f"{state.summary['errors']} errors in {state.summary['requests']} requests and {state.summary['unparsed']} "
+        f"unreadable lines reported in {len(state.messages)} Slack message(s) by {state.summary['queries']} "
+        f"Logs Insights queries, {state.summary['elapsed_ms']} ms"
     )
 
 
@@ -358,8 +362,8 @@ def step_show_method_one(state: DemoState) -> str:
         source = statement.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
         print(f"    permission {statement['Sid']}: {statement['Principal']} may invoke, from {source}")
     for alarm in every_alarm:
-        if alarm["Namespace"] == "AWS/Lambda":
-            print(f"    alarm  {_describe_alarm(alarm)} (the notifier's own failures)")
+        if alarm["Namespace"] in ("AWS/Lambda", "AWS/SQS"):
+            print(f"    alarm  {_describe_alarm(alarm)} (windows the notifier could not report)")
     print(
         "  Note: the emulator stores metric filters and alarms but does not evaluate them. On AWS, the "
         f"{state.traffic.errors_by_status.get(502, 0) if state.traffic else 0} 502s above would put the 5xx alarm "

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path, load_fixture) -> None:
+def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path) -> None:
     report_path = tmp_path / "demo.json"
     result = subprocess.run(
         [sys.executable, "-m", "tools.demo", "--report", str(report_path), "--no-color"],
@@ -35,13 +35,17 @@ def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path, load_fixtur
     # The notifier counted exactly the errors and broken lines the demo wrote, and Slack got the digest.
     traffic, summary = report["traffic"], report["summary"]
     assert traffic["errors"] > 0 and traffic["unparsed"] == 2
-    assert (summary["matched"], summary["reported"], summary["unparsed"]) == (traffic["errors"], traffic["errors"], 2)
+    assert (summary["errors"], summary["unparsed"], summary["reported"]) == (traffic["errors"], 2, True)
+    assert summary["requests"] == traffic["lines"] - traffic["unparsed"]
     assert summary["complete"] is True and summary["messages_sent"] == len(report["messages"]) >= 1
+    assert summary["queries"] == 4
     first = report["messages"][0]
-    assert f"{traffic['errors']} error responses" in first["text"]
-    by_status_block = next(block["text"]["text"] for block in first["blocks"] if "By status" in block["text"]["text"])
+    assert f"{traffic['errors']} errors in {summary['requests']} requests" in first["text"]
+    by_status_block = next(
+        block["text"]["text"] for block in first["blocks"] if "By status" in block.get("text", {}).get("text", "")
+    )
     for status, count in traffic["errors_by_status"].items():
-        assert f"`{status}`  {count}" in by_status_block
+        assert f"`{status}`  {count} (" in by_status_block
     # ...and the terminal shows that message.
     assert "Slack message 1 of" in result.stdout and "By status" in result.stdout
 

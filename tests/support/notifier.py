@@ -1,20 +1,22 @@
-"""Test helpers for the notifier: a controllable clock, row and line builders, and Slack-safety checks.
+"""Test helpers for the notifier: a controllable clock, events and lines as AWS writes them, Slack-safety checks.
 
-No servers here: the moto and Slack receiver fixtures live in tests/conftest.py.
+No servers here: the moto and Slack receiver fixtures live in tests/conftest.py. Everything is written from the AWS
+and Slack documentation (and tests/fixtures), never from the notifier's code.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
-from accesslog_notifier.query import Clock
+from accesslog_notifier.insights import Clock
 
 
 @dataclass
@@ -56,6 +58,16 @@ class FakeContext:
         return int(self.budget_ms - (self.clock.monotonic() - self._started) * 1000)
 
 
+class WallClockContext:
+    """A Lambda context whose remaining time counts down in real time (for runs against the emulator)."""
+
+    def __init__(self, budget_ms: int = 300_000) -> None:
+        self._deadline = time.monotonic() + budget_ms / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
 def iso_ms(text: str) -> int:
     """``2026-11-25T12:05:00.000Z`` -> epoch ms (independent of the code under test)."""
     moment = datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
@@ -86,6 +98,113 @@ def moto_row(timestamp_ms: int, message: str) -> list[dict[str, str]]:
     ]
 
 
+def http_access_line(**fields: Any) -> str:
+    """An HTTP API access-log line in this project's format (route key, numeric status), ``fields`` overriding."""
+    line = {
+        "requestId": "Kx9mZgHxIAMEbXQ=",
+        "ip": "198.51.100.40",
+        "requestTime": "25/Nov/2026:09:31:12 +0000",
+        "httpMethod": "GET",
+        "routeKey": "GET /items/{id}",
+        "path": "/items/42",
+        "status": 500,
+        "protocol": "HTTP/1.1",
+        "responseLength": "35",
+        "responseLatency": "48",
+        "integrationLatency": "45",
+        "integrationErrorMessage": "The Lambda function returned the following error: Boom",
+        "apiId": "h1t2p3a4p5",
+        "stage": "$default",
+    }
+    line.update(fields)
+    return json.dumps({key: value for key, value in line.items() if value is not None})
+
+
+MINUTE_MS = 60_000
+
+
+def next_scheduled_minutes(
+    count: int, interval_minutes: int = 5, lag_seconds: int = 60, now_ms: int | None = None
+) -> list[int]:
+    """Scheduled minutes (multiples of the interval) whose windows all lie after ``now``.
+
+    Logs Insights refuses a range that ends before the log group was created, and the emulator's groups are
+    created by the test: so the tests report windows a little in the future (PutLogEvents takes events up to two
+    hours ahead).
+    """
+    now_ms = now_ms if now_ms is not None else int(datetime.now(UTC).timestamp() * 1000)
+    interval_ms = interval_minutes * MINUTE_MS
+    first = (now_ms + lag_seconds * 1000 + interval_ms) // interval_ms * interval_ms + interval_ms
+    return [first + index * interval_ms for index in range(count)]
+
+
+def window_of(scheduled_ms: int, interval_minutes: int = 5, lag_seconds: int = 60) -> tuple[int, int]:
+    """The documented window of a run: [minute - interval - lag, minute - lag), computed here from the README's rule."""
+    minute = scheduled_ms // MINUTE_MS * MINUTE_MS
+    end = minute - lag_seconds * 1000
+    return end - interval_minutes * MINUTE_MS, end
+
+
+def scheduled_event(scheduled_ms: int, rule_arn: str = "arn:aws:events:us-east-1:123456789012:rule/notifier") -> dict:
+    """What EventBridge hands a scheduled rule's target (tests/fixtures/eventbridge-scheduled-event.json's shape)."""
+    moment = datetime.fromtimestamp(scheduled_ms / 1000, tz=UTC)
+    return {
+        "version": "0",
+        "id": f"event-{scheduled_ms}",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": rule_arn.split(":")[4],
+        "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": rule_arn.split(":")[3],
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+def alarm_event(message: dict, topic_arn: str = "arn:aws:sns:us-east-1:123456789012:orders-api-api-errors") -> dict:
+    """What SNS hands a Lambda subscriber for one message (Lambda Developer Guide, "Using Lambda with Amazon SNS")."""
+    return {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": f"{topic_arn}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55",
+                "Sns": {
+                    "Type": "Notification",
+                    "MessageId": "95df01b4-ee98-5cb9-9903-4c221d41eb5e",
+                    "TopicArn": topic_arn,
+                    "Subject": "ALARM",
+                    "Message": json.dumps(message),
+                    "Timestamp": "2026-11-25T09:32:05.023Z",
+                },
+            }
+        ]
+    }
+
+
+def put_events(logs: Any, group: str, events: list[tuple[int, str]], stream: str = "s") -> None:
+    """PutLogEvents in batches within AWS's limits (10,000 events, 1 MB), creating the group and stream."""
+    with suppress(logs.exceptions.ResourceAlreadyExistsException):
+        logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    batch: list[dict] = []
+    size = 0
+    for timestamp, message in sorted(events):
+        event_size = len(message.encode()) + 26  # AWS counts 26 bytes per event
+        if len(batch) == 10_000 or size + event_size > 1_000_000:
+            _put(logs, group, stream, batch)
+            batch, size = [], 0
+        batch.append({"timestamp": timestamp, "message": message})
+        size += event_size
+    if batch:
+        _put(logs, group, stream, batch)
+
+
+def _put(logs: Any, group: str, stream: str, batch: list[dict]) -> None:
+    response = logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=batch)
+    assert "rejectedLogEventsInfo" not in response, response
+
+
 def access_line(**fields: Any) -> str:
     """An access-log line in this project's format, with ``fields`` overriding the defaults."""
     line = {
@@ -108,48 +227,6 @@ def access_line(**fields: Any) -> str:
     return json.dumps({key: value for key, value in line.items() if value is not None})
 
 
-class FakeInsights:
-    """A tiny in-memory Logs Insights client: whole-second inclusive ranges, ``sort @timestamp asc | limit N``.
-
-    ``events`` are epoch-ms timestamps (each becomes a 503 line whose requestId is its timestamp) or
-    (timestamp, message) pairs. Every StartQuery is recorded in ``started``; ``seconds_per_query`` advances
-    ``clock`` on each GetQueryResults, to let deadlines pass.
-    """
-
-    meta = SimpleNamespace(region_name="eu-west-1")
-
-    def __init__(
-        self,
-        events: Iterable[int | tuple[int, str]] = (),
-        clock: FakeClock | None = None,
-        seconds_per_query: float = 0.0,
-        end_second_whole: bool = True,
-    ) -> None:
-        pairs = [(e, access_line(status=503, requestId=str(e))) if isinstance(e, int) else e for e in events]
-        self.events = sorted(pairs)
-        self.clock = clock
-        self.seconds_per_query = seconds_per_query
-        # AWS may include the whole end second; moto includes only its first millisecond.
-        self.end_second_whole = end_second_whole
-        self.started: list[dict[str, Any]] = []
-        self.queries: dict[str, list] = {}
-
-    def start_query(self, **kwargs: Any) -> dict[str, str]:
-        self.started.append(kwargs)
-        limit = int(re.search(r"limit (\d+)", kwargs["queryString"]).group(1))
-        first_ms = kwargs["startTime"] * 1000
-        last_ms = kwargs["endTime"] * 1000 + (999 if self.end_second_whole else 0)
-        selected = [(ts, message) for ts, message in self.events if first_ms <= ts <= last_ms][:limit]
-        query_id = f"q-{len(self.queries)}"
-        self.queries[query_id] = [aws_row(ts, message) for ts, message in selected]
-        return {"queryId": query_id}
-
-    def get_query_results(self, queryId: str) -> dict[str, Any]:  # boto3's parameter name
-        if self.clock is not None:
-            self.clock.advance(self.seconds_per_query)
-        return {"results": self.queries[queryId], "status": "Complete"}
-
-
 def iter_strings(value: Any) -> Iterator[str]:
     """Every string anywhere inside a JSON-like value."""
     if isinstance(value, str):
@@ -162,7 +239,10 @@ def iter_strings(value: Any) -> Iterator[str]:
             yield from iter_strings(item)
 
 
-_OWN_LINK = re.compile(r"<https://[a-z0-9-]+\.console\.aws\.amazon\.com/[^<>|\s]*\|[^<>|]*>")
+# The console domains of the partitions (aws, aws-cn, aws-us-gov), as the AWS documentation gives them.
+_OWN_LINK = re.compile(
+    r"<https://(console\.aws\.amazon\.com|console\.amazonaws\.cn|console\.amazonaws-us-gov\.com)/[^<>|\s]*\|[^<>|]*>"
+)
 _ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 
 
@@ -204,7 +284,9 @@ def jsurl_decode(text: str) -> Any:
             else:
                 out.append(character)
                 position += 1
-        return "".join(out)
+        # JSURL escapes UTF-16 code units (it comes from JavaScript): a character beyond U+FFFF arrives as a
+        # surrogate pair, which a JavaScript string would join.
+        return "".join(out).encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
     def read_value() -> Any:
         nonlocal position

@@ -1,13 +1,17 @@
 """Webhook delivery against the real receiver: only 200 is sent, 429 waits Retry-After, 5xx backs off, the rest fails.
 
-Waits go through FakeClock.sleep, so the tests assert how long the code would wait without waiting.
+Waits go through FakeClock.sleep, so the tests assert how long the code would wait without waiting. What Slack
+answers comes from tests/fixtures/slack-webhook.json; the secret is the receiver's URL, and no error text, log line
+or exception may carry it in any form.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from contextlib import closing
+from urllib.parse import quote
 
 import pytest
 from accesslog_notifier.slack import (
@@ -19,6 +23,8 @@ from accesslog_notifier.slack import (
     retry_after_seconds,
     urllib_post,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.support.notifier import FakeClock
 from tests.support.slack_receiver import WEBHOOK_PATH, Answer
@@ -51,11 +57,17 @@ def send(url, payloads=PAYLOADS[:1], *, budget_s=60.0, clock=None, receiver=None
             assert len(receiver.wait_for_posts(poster.calls)) == poster.calls
 
 
+def secret_fragments(url: str) -> list[str]:
+    """The parts of a webhook URL that must never show: the URL and path in every encoding, the token segments."""
+    path = url.split("/", 3)[3] if url.count("/") >= 3 else url
+    pieces = [url, "/" + path] + [segment for segment in path.split("/") if len(segment) >= 8]
+    return [form for piece in pieces for form in (piece, quote(piece, safe=""), piece.replace("/", "\\/"))]
+
+
 def assert_secret_absent(url: str, *texts: str) -> None:
     for text in texts:
-        assert url not in text
-        assert WEBHOOK_PATH not in text
-        assert "XXXXXXXXXXXXXXXXXXXXXXXX" not in text
+        for fragment in secret_fragments(url):
+            assert fragment not in text, fragment
 
 
 def test_a_200_is_sent_as_json(slack_receiver):
@@ -129,7 +141,7 @@ def test_delivery_stops_at_the_first_failed_message_and_counts_only_what_was_sen
 def test_a_retry_after_beyond_the_deadline_fails_without_waiting_past_it(slack_receiver):
     slack_receiver.script(Answer(429, "rate_limited", {"Retry-After": "120"}))
 
-    with pytest.raises(SlackDeliveryError, match="rate-limiting message 1 of 1") as raised:
+    with pytest.raises(SlackDeliveryError, match="rate-limiting Slack message 1 of 1") as raised:
         send(slack_receiver.webhook_url, receiver=slack_receiver, budget_s=30)
 
     assert raised.value.sent == 0
@@ -234,6 +246,70 @@ def test_loopback_http_is_allowed_for_local_emulation(slack_receiver):
 
 
 def test_redact_removes_the_url_and_its_path():
-    url = "https://hooks.slack.com/services/T1/B2/abc"
+    url = "https://hooks.slack.com/services/T1/B2/abcdefghijkl"
 
-    assert redact(f"failed {url} and /services/T1/B2/abc", url) == "failed *** and ***"
+    assert redact(f"failed {url} and /services/T1/B2/abcdefghijkl", url) == "failed [webhook] and [webhook]"
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_refused_not_followed(slack_receiver, status):
+    elsewhere = slack_receiver.webhook_url.replace(WEBHOOK_PATH, "/elsewhere")
+    slack_receiver.script(Answer(status, "moved", {"Location": elsewhere}))
+
+    with pytest.raises(SlackDeliveryError, match=f"HTTP {status}") as raised:
+        send(slack_receiver.webhook_url, receiver=slack_receiver)
+
+    assert raised.value.sent == 0 and raised.value.status == status
+    assert [post.path for post in slack_receiver.posts] == [WEBHOOK_PATH]  # not followed to /elsewhere
+    assert slack_receiver.delivered == []
+
+
+def test_an_answer_that_echoes_the_url_is_redacted_in_every_error_path(slack_receiver):
+    url = slack_receiver.webhook_url
+    echo = f"rate_limited for {url} ({quote(url, safe='')}) {json.dumps(url)} {WEBHOOK_PATH}"
+    slack_receiver.script(*[Answer(429, echo, {"Retry-After": "1"})] * 11)
+
+    with pytest.raises(SlackDeliveryError) as raised:
+        send(url, receiver=slack_receiver)
+
+    assert "rate_limited for [webhook]" in str(raised.value)
+    assert_secret_absent(url, str(raised.value), repr(raised.value))
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("nan", 1.0),
+        ("inf", 1.0),
+        ("-inf", 1.0),
+        ("1e9", 1.0),
+        ("-3", 1.0),
+        ("99999", 30.0),
+        ("2.5", 2.5),
+        ("\u0663", 1.0),
+    ],
+)
+def test_retry_after_must_be_a_finite_number_and_is_capped(value, seconds):
+    assert retry_after_seconds({"Retry-After": value}) == seconds
+
+
+def test_a_nan_retry_after_is_waited_as_one_second_not_crashing_the_run(slack_receiver):
+    slack_receiver.script(Answer(429, "rate_limited", {"Retry-After": "nan"}))
+
+    sent, clock = send(slack_receiver.webhook_url, receiver=slack_receiver)
+
+    assert sent == 1 and clock.sleeps == [1.0]
+
+
+# Slack's webhook paths are /services/<team>/<bot>/<token>: letters and digits (plus - and _ to be safe).
+token = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(team=token, bot=token, secret=token, noise=st.text(max_size=40))
+def test_no_fragment_of_the_url_survives_redaction(team, bot, secret, noise):
+    url = f"https://hooks.slack.com/services/{team}/{bot}/{secret}"
+    texts = [url, quote(url, safe=""), json.dumps(url), f"/services/{team}/{bot}/{secret}", secret, quote(secret)]
+    leaked = noise.join(texts)
+
+    assert_secret_absent(url, redact(leaked, url))

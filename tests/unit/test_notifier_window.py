@@ -1,160 +1,148 @@
-"""Windows: from the event's scheduled time, half-open, tiling consecutive runs; whole-second supersets; splits."""
+"""Windows: minute-normalised scheduled times tile time exactly, whatever second inside its minute a run fires.
+
+The expected windows are computed here from the documented rule (README: [minute - interval - lag, minute - lag)),
+and coverage is judged by counting which windows each millisecond falls in, never with the code's own helpers.
+"""
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 from accesslog_notifier.window import (
     Window,
-    event_time_ms,
+    alarm_window,
     format_iso,
     format_utc,
     parse_duration_seconds,
     parse_iso_ms,
+    scheduled_minute_for,
     scheduled_window,
-    window_for_event,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.support.notifier import iso_ms
 
-INTERVAL_S = 300
-LAG_S = 60
+MINUTE = 60_000
+INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440]
 
 
-def test_the_reference_event_covers_the_five_minutes_ending_one_lag_before_its_time(load_fixture):
-    event = load_fixture("eventbridge-scheduled-event.json")  # time 2026-11-25T09:40:00Z
+def covering(windows: list[Window], moment: int) -> int:
+    return sum(1 for window in windows if window.start_ms <= moment < window.end_ms)
 
-    window = window_for_event(event, now_ms=0, interval_seconds=INTERVAL_S, lag_seconds=LAG_S)
+
+def test_the_fixture_event_covers_the_five_minutes_ending_one_lag_before_its_time(load_fixture):
+    event_time = parse_iso_ms(load_fixture("eventbridge-scheduled-event.json")["time"])  # 09:40:00Z
+
+    window = scheduled_window(event_time, 5, 60)
 
     assert window == Window(iso_ms("2026-11-25T09:34:00.000Z"), iso_ms("2026-11-25T09:39:00.000Z"))
 
 
-def test_the_event_time_wins_over_the_clock(load_fixture):
-    event = load_fixture("eventbridge-scheduled-event.json")
-    late_start_ms = iso_ms("2026-11-25T09:40:47.913Z")  # the function started 48 s late
-
-    assert window_for_event(event, late_start_ms, INTERVAL_S, LAG_S) == window_for_event(event, 0, INTERVAL_S, LAG_S)
-
-
-def test_a_manual_invocation_uses_the_current_time_to_the_millisecond():
-    now_ms = iso_ms("2026-11-25T12:07:31.250Z")
-
-    window = window_for_event({"source": "manual"}, now_ms, INTERVAL_S, LAG_S)
-
-    assert window == Window(now_ms - 360_000, now_ms - 60_000)
-    assert window_for_event(None, now_ms, INTERVAL_S, LAG_S) == window
+def test_seconds_inside_the_minute_change_nothing():
+    on_time = scheduled_window(iso_ms("2026-11-25T12:05:00.000Z"), 5, 60)
+    for late in ("2026-11-25T12:05:00.001Z", "2026-11-25T12:05:47.000Z", "2026-11-25T12:05:59.999Z"):
+        assert scheduled_window(iso_ms(late), 5, 60) == on_time
 
 
-def test_an_event_time_that_is_not_iso_8601_is_an_error_not_a_fallback_to_the_clock():
-    with pytest.raises(ValueError, match="ISO 8601"):
-        window_for_event({"time": "yesterday"}, 0, INTERVAL_S, LAG_S)
-    with pytest.raises(ValueError, match="ISO 8601"):
-        event_time_ms({"time": 1764072300})
+def test_the_issue_example_12_05_47_then_12_10_03_tiles():
+    first = scheduled_window(iso_ms("2026-11-25T12:05:47.000Z"), 5, 60)
+    second = scheduled_window(iso_ms("2026-11-25T12:10:03.000Z"), 5, 60)
+    assert first.end_ms == second.start_ms == iso_ms("2026-11-25T12:04:00.000Z")
 
 
-def test_iso_timestamps_parse_exactly_with_zone_fraction_or_none():
-    assert parse_iso_ms("2026-11-25T12:05:00Z") == 1_795_608_300_000
-    assert parse_iso_ms("2026-11-25T12:05:00.123Z") == 1_795_608_300_123
-    assert parse_iso_ms("2026-11-25T13:05:00+01:00") == 1_795_608_300_000
-    assert parse_iso_ms("2026-11-25T12:05:00") == 1_795_608_300_000
+@settings(max_examples=200, deadline=None)
+@given(
+    interval=st.sampled_from(INTERVALS),
+    lag_s=st.integers(min_value=0, max_value=900),
+    first_k=st.integers(min_value=30_000_000 // 1440, max_value=30_000_000 // 1440 + 10_000),
+    jitters=st.lists(st.integers(min_value=0, max_value=MINUTE - 1), min_size=3, max_size=8),
+    probes=st.lists(st.integers(min_value=0, max_value=10**9), min_size=5, max_size=20),
+)
+def test_consecutive_runs_jittered_inside_their_minute_report_every_millisecond_exactly_once(
+    interval, lag_s, first_k, jitters, probes
+):
+    interval_ms = interval * MINUTE
+    fired = [(first_k + index) * interval_ms + jitter for index, jitter in enumerate(jitters)]
+    windows = [scheduled_window(moment, interval, lag_s) for moment in fired]
+    covered_start, covered_end = windows[0].start_ms, windows[-1].end_ms
+    assert covered_end - covered_start == len(fired) * interval_ms
+    edges = [moment for window in windows for moment in (window.start_ms, window.start_ms - 1, window.end_ms - 1)]
+    for moment in edges + [covered_start + probe % (covered_end - covered_start) for probe in probes]:
+        expected = 1 if covered_start <= moment < covered_end else 0
+        assert covering(windows, moment) == expected, moment
 
 
-def test_consecutive_scheduled_runs_tile_the_timeline_so_each_millisecond_is_reported_once():
-    runs = [iso_ms(f"2026-11-25T12:{minute:02d}:00.000Z") for minute in (5, 10, 15)]
-    windows = [scheduled_window(run_ms, INTERVAL_S, LAG_S) for run_ms in runs]
-
-    for earlier, later in itertools.pairwise(windows):
-        assert earlier.end_ms == later.start_ms
-
-    first, last = windows[0].start_ms, windows[-1].end_ms
-    edges = {w.start_ms for w in windows} | {w.end_ms for w in windows}
-    probes = sorted({edge + delta for edge in edges for delta in (-1, 0, 1)} | {first + 123_456})
-    for timestamp_ms in probes:
-        owners = [w for w in windows if w.contains(timestamp_ms)]
-        expected = 1 if first <= timestamp_ms < last else 0
-        assert len(owners) == expected, (format_utc(timestamp_ms), owners)
+@settings(max_examples=200, deadline=None)
+@given(
+    interval=st.sampled_from(INTERVALS),
+    lag_s=st.integers(min_value=0, max_value=900),
+    moment=st.integers(min_value=MINUTE * 10**6, max_value=MINUTE * 10**7),
+)
+def test_the_run_that_reports_a_moment_is_known_in_advance(interval, lag_s, moment):
+    minute = scheduled_minute_for(moment, interval, lag_s)
+    assert minute % (interval * MINUTE) == 0  # a run of the cron schedule
+    window = scheduled_window(minute, interval, lag_s)
+    assert window.start_ms <= moment < window.end_ms
 
 
-def test_the_start_is_included_and_the_end_is_excluded():
-    window = Window(10_000, 20_000)
-
-    assert window.contains(10_000)
-    assert window.contains(19_999)
-    assert not window.contains(20_000)
-    assert not window.contains(9_999)
-
-
-def test_an_event_late_inside_the_lag_belongs_to_the_next_run():
-    run_ms = iso_ms("2026-11-25T12:05:00.000Z")
-    written_ms = run_ms - 30_000  # at 12:04:30, after this run's window closed at 12:04:00
-
-    assert not scheduled_window(run_ms, INTERVAL_S, LAG_S).contains(written_ms)
-    assert scheduled_window(run_ms + INTERVAL_S * 1000, INTERVAL_S, LAG_S).contains(written_ms)
+def test_an_alarm_window_spans_its_evaluation_periods_to_the_end_of_the_minute_of_the_change():
+    changed = iso_ms("2026-11-25T09:32:04.871Z")
+    assert alarm_window(changed, 60, 1) == Window(
+        iso_ms("2026-11-25T09:31:00.000Z"), iso_ms("2026-11-25T09:33:00.000Z")
+    )
+    assert alarm_window(changed, 300, 2).start_ms == iso_ms("2026-11-25T09:22:00.000Z")
 
 
 @pytest.mark.parametrize(
-    ("window", "seconds"),
+    ("text", "expected"),
     [
-        (Window(1_000, 301_000), (1, 301)),  # whole seconds: unchanged; the end second is included by AWS
-        (Window(1_250, 2_750), (1, 3)),  # floor the start, ceil the end: a superset
-        (Window(999, 1_001), (0, 2)),
+        ("2026-11-25T12:05:00Z", "2026-11-25T12:05:00.000Z"),
+        ("2026-11-25T12:05:00.5Z", "2026-11-25T12:05:00.500Z"),
+        ("2026-11-25T14:05:00+02:00", "2026-11-25T12:05:00.000Z"),
+        ("2026-11-25T07:05:00.123-05:00", "2026-11-25T12:05:00.123Z"),
+        ("2026-11-25t12:05:00z", "2026-11-25T12:05:00.000Z"),
     ],
 )
-def test_query_seconds_are_a_whole_second_superset_of_the_window(window, seconds):
-    start_s, end_s = window.query_seconds()
-
-    assert (start_s, end_s) == seconds
-    assert start_s * 1000 <= window.start_ms
-    assert end_s * 1000 >= window.end_ms
+def test_iso_times_with_fraction_and_offset(text, expected):
+    assert parse_iso_ms(text) == iso_ms(expected)
 
 
-def test_a_window_splits_in_halves_on_a_whole_second():
-    assert Window(0, 300_000).split() == (Window(0, 150_000), Window(150_000, 300_000))
-    assert Window(0, 3_000).split() == (Window(0, 1_000), Window(1_000, 3_000))
-    assert Window(1_500, 2_500).split() == (Window(1_500, 2_000), Window(2_000, 2_500))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-25T12:05:00",  # no zone: which one?
+        "tomorrow",
+        "\uff12\uff10\uff12\uff16-11-25T12:05:00Z",  # fullwidth digits
+        "2026-11-25T12:05:00Z\u202e",
+        "99999-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z",  # before the epoch
+        "2026-13-01T00:00:00Z",
+        "2026-11-25T25:00:00Z",
+        "",
+        None,
+        12345,
+    ],
+)
+def test_anything_else_is_refused_with_a_value_error(text):
+    with pytest.raises(ValueError):
+        parse_iso_ms(text)
 
 
-@pytest.mark.parametrize("window", [Window(1_000, 2_000), Window(1_000, 1_001), Window(1_001, 2_000)])
-def test_a_window_within_one_second_cannot_split(window):
-    assert window.split() is None
+def test_windows_refuse_to_be_empty_or_outside_1970_to_9999():
+    for start, end in ((5, 5), (6, 5), (-1, 5), (0, 253_402_300_800_001)):
+        with pytest.raises(ValueError):
+            Window(start, end)
 
 
-def test_repeated_splitting_always_progresses_to_one_second_parts():
-    pending = [Window(1_234, 17_890)]
-    leaves = []
-    while pending:
-        part = pending.pop()
-        halves = part.split()
-        if halves is None:
-            leaves.append(part)
-            continue
-        for half in halves:
-            assert half.query_seconds() != part.query_seconds()
-            assert half.start_ms % 1000 == 0 or half.start_ms == part.start_ms
-        pending.extend(halves)
-    leaves.sort()
-    assert leaves[0].start_ms == 1_234 and leaves[-1].end_ms == 17_890
-    assert all(a.end_ms == b.start_ms for a, b in itertools.pairwise(leaves))
-    assert all(leaf.end_ms - leaf.start_ms <= 1000 for leaf in leaves)
+def test_query_seconds_cover_the_window_with_whole_seconds():
+    window = Window(1_795_000_000_001, 1_795_000_300_999)
+    assert window.query_seconds() == (1_795_000_000, 1_795_000_301)
 
 
-def test_a_window_must_end_after_it_starts():
-    with pytest.raises(ValueError, match="end after it starts"):
-        Window(5, 5)
-
-
-def test_formatting_is_utc_with_milliseconds():
-    assert format_utc(iso_ms("2026-11-25T11:59:00.007Z")) == "2026-11-25 11:59:00.007"
-    assert format_iso(iso_ms("2026-11-25T12:04:00.999Z")) == "2026-11-25T12:04:00.999Z"
-
-
-@pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("15m", 900), ("2h", 7200), ("1d", 86400)])
-def test_durations(text, seconds):
-    assert parse_duration_seconds(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["15", "m", "0m", "-5m", "1w", "1.5h"])
-def test_bad_durations_say_what_is_allowed(text):
-    with pytest.raises(ValueError, match="s, m, h or d"):
-        parse_duration_seconds(text)
+def test_formats():
+    assert format_utc(iso_ms("2026-11-25T12:04:00.007Z")) == "2026-11-25 12:04:00.007"
+    assert format_iso(iso_ms("2026-11-25T12:04:00.007Z")) == "2026-11-25T12:04:00.007Z"
+    assert [parse_duration_seconds(text) for text in ("90s", "15m", "2h", "1d")] == [90, 900, 7200, 86400]
+    for bad in ("0m", "15", "m", "1w", "\u0661\u0665m"):
+        with pytest.raises(ValueError):
+            parse_duration_seconds(bad)

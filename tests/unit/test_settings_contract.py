@@ -36,6 +36,10 @@ def edges(spec: dict[str, Any]) -> Iterator[tuple[str, bool]]:
         low, high = spec["minimum"], spec["maximum"]
         yield from ((str(low - 1), False), (str(low), True), (str(high), True), (str(high + 1), False))
         yield from ((f"{low}.5", False), (f" {low}", False), ("\uff11", False), ("1_0", False), ("ten", False))
+    elif kind == "number":
+        low, high = spec["minimum"], spec["maximum"]
+        yield from ((str(low - 0.5), False), (str(low), True), (f"{high - 0.25}", True), (str(high), True))
+        yield from ((f"{high}.01", False), ("1e2", False), ("nan", False), ("inf", False), (f" {low}", False))
     elif kind == "string" and "allowed" in spec:
         for value in spec["allowed"]:
             yield value, True
@@ -53,14 +57,25 @@ def edges(spec: dict[str, Any]) -> Iterator[tuple[str, bool]]:
             yield "/has space", False
     elif kind == "list(string)":
         low, high = spec["min_items"], spec["max_items"]
-        names = [f"/aws/apigateway/g{index}" for index in range(high + 1)]
-        yield json.dumps(names[:low]), True
+        example = {"log_group_name": "/aws/apigateway/g{}", "route": "GET /items/{}", "alarm_name": "orders-5xx-{}"}
+        names = [example[spec["item_pattern"]].format(index) for index in range(high + 1)]
+        yield json.dumps(names[: max(low, 1)]), True
         yield json.dumps(names[:high]), True
         yield json.dumps(names[: high + 1]), False
-        yield json.dumps(names[: low - 1]), False
-        yield json.dumps(["/ok", "has space"]), False
-        yield json.dumps("/aws/apigateway/a"), False
+        if low > 0:
+            yield json.dumps(names[: low - 1]), False
+        yield json.dumps([names[0], "has space and\nnewline"]), False
+        yield json.dumps(names[0]), False
         yield "not json", False
+    elif kind == "list(integer)":
+        low, high = spec["min_items"], spec["max_items"]
+        lowest, highest = spec["minimum"], spec["maximum"]
+        yield json.dumps([lowest]), True
+        yield json.dumps([highest]), True
+        yield json.dumps(list(range(lowest, lowest + high))), True
+        yield json.dumps(list(range(lowest, lowest + high + 1))), False
+        yield from ((json.dumps([lowest - 1]), False), (json.dumps([highest + 1]), False))
+        yield from (("[true]", False), ('["404"]', False), ("[404.5]", False), ("404", False))
     else:
         raise AssertionError(f"no edges for type {kind}")
 
@@ -89,7 +104,14 @@ def test_a_missing_or_empty_setting_takes_its_declared_default(key: str) -> None
     spec = SPECS[key]
     for environ in (REQUIRED, {**REQUIRED, spec["env"]: ""}):
         value = getattr(load_settings(environ), key)
-        expected = PYTHON_LOG_LEVELS[spec["default"]] if key == "log_level" else spec["default"]
+        default = spec["default"]
+        expected = (
+            PYTHON_LOG_LEVELS[default]
+            if key == "log_level"
+            else tuple(default)
+            if isinstance(default, list)
+            else default
+        )
         assert value == expected
 
 

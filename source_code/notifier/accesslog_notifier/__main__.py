@@ -1,12 +1,19 @@
-"""Run the check from a laptop: ``python -m accesslog_notifier --log-group NAME [...] [--dry-run]``.
+"""The notifier from a laptop: report a time range, or replay the windows a deployed notifier could not report.
 
-It uses the standard AWS environment and credentials (or ``AWS_ENDPOINT_URL`` for the emulator) and the same
-settings as the Lambda (``ERROR_STATUS_THRESHOLD``, ``QUERY_LIMIT`` ... from the environment; the flags win). The
-webhook URL is never accepted on the command line, where shell history and process lists would keep it: name the
-SSM parameter that holds it, or use ``--dry-run`` to print the Slack payloads instead of posting them.
+    python -m accesslog_notifier --log-group NAME [--since 15m | --start ISO --end ISO] [--dry-run]
+    python -m accesslog_notifier replay --queue-url URL --function-name NAME [--max N]
 
-Exit status: 0 when the run succeeded, 1 when it found problems (failed query, incomplete totals, delivery
-failure), 2 for usage or configuration errors.
+The first form runs the same check as the Lambda (settings from the same environment variables; the flags win)
+over any range. The webhook URL is never accepted on the command line, where shell history and process lists would
+keep it: name the SSM parameter that holds it, or use ``--dry-run`` to print the Slack payloads instead.
+
+``replay`` reads the failure queue (the notifier's on-failure destination: each message is Lambda's record of a
+run that failed for good, its ``requestPayload`` the original event) and invokes the function again with each
+original event, so it reports exactly the window it could not report; a message is deleted once the function
+succeeded. It uses the standard AWS environment and credentials (``lambda:InvokeFunction``,
+``sqs:ReceiveMessage``, ``sqs:DeleteMessage``).
+
+Exit status: 0 when everything was reported, 1 when something was not, 2 for usage or configuration errors.
 """
 
 from __future__ import annotations
@@ -16,42 +23,50 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from accesslog_notifier.config import ConfigError, load_settings
+from accesslog_notifier.events import MANUAL, Invocation
 from accesslog_notifier.handler import (
     DEFAULT_TIME_BUDGET_S,
     Dependencies,
     configure_logging,
     default_dependencies,
-    run_check,
+    run_window,
 )
+from accesslog_notifier.records import safe_text
 from accesslog_notifier.window import Window, parse_duration_seconds, parse_iso_ms
+
+Invoker = Callable[[str, dict[str, Any]], tuple[bool, str]]
+RECEIVE_BATCH = 10  # SQS ReceiveMessage returns at most 10 messages
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The CLI's arguments."""
     parser = argparse.ArgumentParser(
         prog="python -m accesslog_notifier",
         description="Count API Gateway access-log errors in a time range and report them to Slack as one digest.",
     )
-    parser.add_argument(
-        "--log-group", action="append", required=True, dest="log_groups", metavar="NAME", help="repeatable"
-    )
+    parser.add_argument("--log-group", action="append", dest="log_groups", metavar="NAME", help="repeatable")
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--since", metavar="DURATION", help="e.g. 15m, 2h, 1d: the range ending now (default 15m)")
     when.add_argument("--start", metavar="ISO", help="range start (included), e.g. 2026-11-25T11:59:00Z; needs --end")
     parser.add_argument("--end", metavar="ISO", help="range end (excluded); needs --start")
     parser.add_argument("--threshold", type=int, help="a status >= this is an error (default ERROR_STATUS_THRESHOLD)")
-    parser.add_argument(
-        "--webhook-parameter",
-        metavar="NAME",
-        help="SSM SecureString holding the webhook URL (or WEBHOOK_PARAMETER_NAME)",
-    )
+    parser.add_argument("--webhook-parameter", metavar="NAME", help="SSM SecureString holding the webhook URL")
     parser.add_argument("--dry-run", action="store_true", help="print the Slack payloads as JSON instead of posting")
-    parser.add_argument(
-        "--time-budget", type=float, default=DEFAULT_TIME_BUDGET_S, metavar="SECONDS", help="default %(default)s"
+    parser.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET_S, metavar="SECONDS")
+    return parser
+
+
+def build_replay_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m accesslog_notifier replay",
+        description="Invoke the notifier again with each event its failure queue holds; delete what succeeded.",
     )
+    parser.add_argument("--queue-url", required=True, help="the failure queue (output notifier_failure_queue_url)")
+    parser.add_argument("--function-name", required=True, help="the notifier function (output notifier_function_name)")
+    parser.add_argument("--max", type=int, default=100, help="replay at most this many windows (default 100)")
     return parser
 
 
@@ -67,13 +82,16 @@ def _window(args: argparse.Namespace, now_ms: int, parser: argparse.ArgumentPars
 
 
 def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None = None) -> int:
-    """Run the CLI; returns the exit status."""
+    """Run the range check; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["replay"]:
+        return replay_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.end and not args.start:
-        parser.error("--end needs --start")
-    if args.start and not args.end:
-        parser.error("--start needs --end")
+    if not args.log_groups:
+        parser.error("--log-group is required")
+    if bool(args.start) != bool(args.end):
+        parser.error("--start and --end go together")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
     environ = dict(os.environ)
@@ -82,7 +100,7 @@ def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None
         environ["ERROR_STATUS_THRESHOLD"] = str(args.threshold)
     if args.webhook_parameter:
         environ["WEBHOOK_PARAMETER_NAME"] = args.webhook_parameter
-    if not args.dry_run and not environ.get("WEBHOOK_PARAMETER_NAME", "").strip():
+    if not args.dry_run and not environ.get("WEBHOOK_PARAMETER_NAME"):
         print("--webhook-parameter (or WEBHOOK_PARAMETER_NAME) is required unless --dry-run", file=sys.stderr)
         return 2
     try:
@@ -91,14 +109,80 @@ def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings, {})
-
     dependencies = dependencies or default_dependencies()
-    window = _window(args, dependencies.now_ms(), parser)
-    outcome = run_check(settings, window, dependencies, time_budget_s=args.time_budget, send=not args.dry_run)
+    invocation = Invocation(MANUAL, _window(args, dependencies.now_ms(), parser))
+    outcome = run_window(settings, invocation, dependencies, time_budget_s=args.time_budget, send=not args.dry_run)
     if args.dry_run:
         print(json.dumps(outcome.payloads, indent=2, ensure_ascii=False))
     print(json.dumps(outcome.summary, sort_keys=True), file=sys.stderr)
-    return 1 if outcome.problems else 0
+    return 1 if outcome.unreported or outcome.summary["problems"] else 0
+
+
+def lambda_invoker(client: Any = None) -> Invoker:
+    """Invoke the deployed function synchronously; (succeeded, what it answered)."""
+
+    def invoke(function_name: str, event: dict[str, Any]) -> tuple[bool, str]:
+        import boto3
+
+        lambda_client = client or boto3.client("lambda")
+        response = lambda_client.invoke(
+            FunctionName=function_name, InvocationType="RequestResponse", Payload=json.dumps(event)
+        )
+        answer = response["Payload"].read().decode("utf-8", errors="replace")
+        return response.get("StatusCode") == 200 and "FunctionError" not in response, answer
+
+    return invoke
+
+
+def replay(queue_url: str, function_name: str, *, sqs: Any, invoke: Invoker, limit: int) -> list[dict[str, Any]]:
+    """Replay up to ``limit`` failed runs from the queue; one result per message (deleted when it succeeded).
+
+    A message that was not replayed is made visible again at the end, so the queue (and its alarm) still shows it.
+    """
+    results: list[dict[str, Any]] = []
+    not_replayed: list[str] = []
+    while len(results) < limit:
+        batch = min(RECEIVE_BATCH, limit - len(results))
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=batch, VisibilityTimeout=900)
+        if not messages.get("Messages"):
+            break
+        for message in messages["Messages"]:
+            result: dict[str, Any] = {"message_id": message.get("MessageId")}
+            try:
+                record = json.loads(message["Body"])
+                event = record["requestPayload"]
+                if not isinstance(event, dict):
+                    raise TypeError("requestPayload is not an event")
+            except (ValueError, KeyError, TypeError) as error:
+                result.update(replayed=False, problem=f"not a Lambda failure record: {safe_text(str(error), 200)}")
+                results.append(result)
+                not_replayed.append(message["ReceiptHandle"])
+                continue
+            result["event_time"] = event.get("time") or event.get("Records", [{}])[0].get("Sns", {}).get("Timestamp")
+            succeeded, answer = invoke(function_name, event)
+            result.update(replayed=succeeded, answer=safe_text(answer, 500))
+            if succeeded:
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            else:
+                not_replayed.append(message["ReceiptHandle"])
+            results.append(result)
+    for receipt in not_replayed:
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
+    return results
+
+
+def replay_main(argv: Sequence[str], *, sqs: Any = None, invoke: Invoker | None = None) -> int:
+    """``replay``: returns 0 when every message was replayed (or there was none), 1 otherwise."""
+    args = build_replay_parser().parse_args(list(argv))
+    if sqs is None:
+        import boto3
+
+        sqs = boto3.client("sqs")
+    results = replay(args.queue_url, args.function_name, sqs=sqs, invoke=invoke or lambda_invoker(), limit=args.max)
+    for result in results:
+        print(json.dumps(result, sort_keys=True))
+    print(f"{sum(r['replayed'] for r in results)} of {len(results)} window(s) replayed", file=sys.stderr)
+    return 0 if all(result["replayed"] for result in results) else 1
 
 
 if __name__ == "__main__":

@@ -43,8 +43,13 @@ class Settings:
     webhook_parameter_name: str | None
     error_status_threshold: int
     schedule_interval_minutes: int
+    ignore_statuses: tuple[int, ...]
+    ignore_routes: tuple[str, ...]
+    alarm_names: tuple[str, ...]
     ingestion_lag_seconds: int
-    query_limit: int
+    query_concurrency: int
+    min_errors: int
+    min_error_rate_percent: float
     sample_count: int
     top_n: int
     max_messages: int
@@ -64,6 +69,8 @@ def describe_rule(spec: Mapping[str, Any]) -> str:
         return "one of " + ", ".join(str(value) for value in spec["allowed"])
     if kind == "integer":
         return f"a whole number from {spec['minimum']} to {spec['maximum']}"
+    if kind == "number":
+        return f"a number from {spec['minimum']} to {spec['maximum']}"
     if kind == "string" and "pattern" in spec:
         return (
             f"a string of {spec['min_length']} to {spec['max_length']} characters "
@@ -74,6 +81,11 @@ def describe_rule(spec: Mapping[str, Any]) -> str:
     if kind == "list(string)":
         item = contract()["patterns"][spec["item_pattern"]]
         return f"a JSON array of {spec['min_items']} to {spec['max_items']} strings matching {item}"
+    if kind == "list(integer)":
+        return (
+            f"a JSON array of {spec['min_items']} to {spec['max_items']} whole numbers "
+            f"from {spec['minimum']} to {spec['maximum']}"
+        )
     raise ValueError(f"settings.json: unknown type {kind!r}")
 
 
@@ -87,7 +99,8 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
     env = spec["env"]
     if raw is None or raw == "":
         if "default" in spec:
-            return spec["default"], None
+            default = spec["default"]
+            return (tuple(default) if isinstance(default, list) else default), None
         return None, f"{env} is required: {describe_rule(spec)}."
     text = raw
     shown = _shorten(text)
@@ -99,6 +112,12 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
             return None, problem
         value: Any = int(text)
         ok = value in spec["allowed"] if "allowed" in spec else spec["minimum"] <= value <= spec["maximum"]
+    elif kind == "number":
+        # What Terraform's tostring() writes for a number: digits, an optional fraction, no exponent.
+        if not re.fullmatch(r"-?[0-9]{1,12}(\.[0-9]{1,12})?", text):
+            return None, problem
+        value = float(text)
+        ok = spec["minimum"] <= value <= spec["maximum"]
     elif kind == "string":
         value = text
         if "allowed" in spec:
@@ -107,17 +126,20 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
             ok = spec["min_length"] <= len(value) <= spec["max_length"]
             if "pattern" in spec:
                 ok = ok and bool(pattern(spec["pattern"]).match(value))
-    elif kind == "list(string)":
+    elif kind in ("list(string)", "list(integer)"):
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None, problem
-        item_pattern = pattern(spec["item_pattern"])
-        ok = (
-            isinstance(value, list)
-            and spec["min_items"] <= len(value) <= spec["max_items"]
-            and all(isinstance(item, str) and item_pattern.match(item) for item in value)
-        )
+        ok = isinstance(value, list) and spec["min_items"] <= len(value) <= spec["max_items"]
+        if ok and kind == "list(string)":
+            item_pattern = pattern(spec["item_pattern"])
+            ok = all(isinstance(item, str) and item_pattern.match(item) for item in value)
+        elif ok:
+            ok = all(
+                type(item) is int and spec["minimum"] <= item <= spec["maximum"]  # bool is an int: not accepted
+                for item in value
+            )
         if ok:
             value = tuple(dict.fromkeys(value))  # de-duplicated, order kept
     else:

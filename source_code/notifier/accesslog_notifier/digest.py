@@ -1,56 +1,49 @@
-"""One Slack digest per run: Block Kit messages within Slack's limits, with every piece of log text escaped.
+"""The Slack digest of one window: Block Kit messages within Slack's limits, every piece of log text escaped.
 
-Log text is hostile: paths, user agents and error messages come from the internet. Everything taken from a log line
-goes through :func:`escape` (``&``, ``<``, ``>`` -> entities, control characters -> spaces), so no line can produce
-``<!channel>``, ``<@U123>`` or a disguised ``<http://evil|label>`` link, and text objects are ``verbatim`` so Slack
-does not auto-link names or URLs in it either. URLs built here carry log-derived parts only URL-encoded.
+Log text is hostile: paths, route keys and error messages come from the internet. Everything taken from a log line
+is made safe (records.safe_text: control and format characters replaced) and escaped for mrkdwn (``&``, ``<``,
+``>`` as entities), so no line can produce ``<!channel>``, ``<@U123>`` or a disguised ``<http://evil|label>``
+link; text objects are ``verbatim`` so Slack does not auto-link names in them either. URLs built here carry
+log-derived parts only URL-encoded (links.py).
 
-Slack's limits per message (reference/slack-webhook-responses.md): 50 blocks, 3,000 characters per section text,
-40,000 characters of ``text``, and block payloads of about 13,000 characters in total. Sections are filled line by
-line against budgets that keep every message under all of these; a digest that does not fit in one message is
-split into at most ``max_messages``, with the counts always in the first.
+Slack's limits per message (Block Kit reference; tests/fixtures/slack-webhook.json): 50 blocks, 3,000 characters
+per section text, 40,000 characters of ``text``, and block payloads are refused from about 13,000 characters in
+total (``msg_blocks_too_long``). Sections are filled line by line against budgets that keep each message under
+all of them; a digest that does not fit one message continues in at most ``max_messages``, counts always first.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
 
-from accesslog_notifier.records import NO_RESOURCE, Sample, Tally
-from accesslog_notifier.window import Window, format_iso, format_utc
+from accesslog_notifier.aggregate import Totals
+from accesslog_notifier.links import execution_log_url, insights_url, xray_trace_url
+from accesslog_notifier.records import Sample, safe_text
+from accesslog_notifier.window import Window, format_hhmm, format_utc
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 MAX_TEXT_CHARS = 40000
-# Slack refuses block payloads from about 13,000 characters (msg_blocks_too_long); stay clearly below.
+# Slack refuses block payloads from about 13,000 characters; stay clearly below, counting JSON-escaped characters.
 MAX_BLOCKS_JSON_CHARS = 12000
-# Budgets, in characters of JSON, for the sections of the first message; together well under the block budget.
-SUMMARY_BUDGET = 3000
-STATUS_BUDGET = 1500
-ROUTES_BUDGET = 2900
-UNPARSED_BUDGET = 1600
-SAMPLE_BUDGET = 2400
-MAX_URL_CHARS = 2000
-# What a value from a log line may occupy on screen before it is cut (before escaping).
-SHOWN_PATH_CHARS = 120
-SHOWN_VALUE_CHARS = 80
-SHOWN_ERROR_CHARS = 300
-SHOWN_UNPARSED_CHARS = 200
-
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-_TRACE_ID = re.compile(r"^1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24}$")
-# Execution-log links are only built from values that look like what API Gateway writes.
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
-EXECUTION_LOG_MARGIN_MS = 60_000
+SUMMARY_BUDGET = 2800
+STATUS_BUDGET = 1200
+ROUTES_BUDGET = 2600
+SAMPLE_BUDGET = 2000
+FOOTER_BUDGET = 600
+# Logs Insights is billed per GB of log data scanned: $0.005 per GB in us-east-1 at the time of writing
+# (Amazon CloudWatch pricing, "Logs Insights queries"). The digest's footer states the figure it assumes.
+PRICE_PER_GB_SCANNED = 0.005
+SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def escape(text: str) -> str:
-    """Escape log text for Slack mrkdwn: ``&``, ``<``, ``>`` to entities; control characters to spaces."""
-    return _CONTROL_CHARACTERS.sub(" ", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Safe log text for Slack mrkdwn: unsafe characters replaced, ``&``, ``<``, ``>`` as entities."""
+    return safe_text(text, len(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:
@@ -58,136 +51,77 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
-def code(text: str, limit: int = SHOWN_VALUE_CHARS) -> str:
+def code(text: str, limit: int = 80) -> str:
     """Log text as an escaped inline code span (a backtick inside would end the span, so it becomes ')."""
     return "`" + escape(clip(text, limit).replace("`", "'")) + "`"
 
 
 def link(url: str, label: str) -> str:
-    """A mrkdwn link to a URL this module built (already URL-encoded; escaped again for good measure)."""
-    return f"<{escape(url)}|{escape(label)}>"
+    """A mrkdwn link to a URL built here (already URL-encoded; < > | escaped again for good measure)."""
+    return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
 
 
-# --- console links -------------------------------------------------------------------------------------------------
+def percent(part: int, whole: int) -> str:
+    """``0.3 %``, ``12 %``, ``under 0.1 %``: a rate for people (no "<": it would start a Slack control sequence)."""
+    if whole <= 0:
+        return "n/a"
+    share = 100 * part / whole
+    if 0 < share < 0.1:
+        return "under 0.1 %"
+    return f"{share:.1f} %" if share < 10 else f"{share:.0f} %"
 
 
-def _jsurl_text(text: str) -> str:
-    # JSURL keeps [A-Za-z0-9_.-], writes $ as !, other characters as *xx (or **xxxx beyond U+00FF, per UTF-16 unit).
-    out = []
-    for character in text:
-        if character.isascii() and (character.isalnum() or character in "-_."):
-            out.append(character)
-        elif character == "$":
-            out.append("!")
-        elif ord(character) < 0x100:
-            out.append(f"*{ord(character):02x}")
-        else:
-            encoded = character.encode("utf-16-be")
-            for index in range(0, len(encoded), 2):
-                out.append(f"**{int.from_bytes(encoded[index : index + 2], 'big'):04x}")
-    return "".join(out)
-
-
-def jsurl(value: Any) -> str:
-    """JSURL, the compact JSON-in-a-URL notation the CloudWatch console uses in its URL fragments."""
-    if value is None:
-        return "~null"
-    if isinstance(value, bool):
-        return "~true" if value else "~false"
-    if isinstance(value, int | float):
-        return f"~{value}"
-    if isinstance(value, str):
-        return "~'" + _jsurl_text(value)
-    if isinstance(value, list | tuple):
-        return "~(" + ("".join(jsurl(item) for item in value) or "~") + ")"
-    if isinstance(value, dict):
-        return "~(" + "~".join(_jsurl_text(str(key)) + jsurl(item) for key, item in value.items()) + ")"
-    raise TypeError(f"jsurl cannot encode {type(value).__name__}")
-
-
-def _console_base(region: str) -> str:
-    region = quote(region, safe="")
-    return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
-
-
-def _fragment_escape(text: str) -> str:
-    # The console's fragment encoding: URL-encode, then write % as $.
-    return quote(text, safe="").replace("%", "$")
-
-
-def insights_url(region: str, log_group_names: Sequence[str], window: Window, query_string: str) -> tuple[str, int]:
-    """A Logs Insights console link for the window and query; returns (url, how many log groups it selects).
-
-    The console selects at most 50 log groups; more are also dropped while the URL would exceed MAX_URL_CHARS.
-    """
-    base = f"{_console_base(region)}#logsV2:logs-insights$3FqueryDetail$3D"
-
-    def build(names: Sequence[str]) -> str:
-        detail = {
-            "end": format_iso(window.end_ms),
-            "start": format_iso(window.start_ms),
-            "timeType": "ABSOLUTE",
-            "tz": "UTC",
-            "editorString": query_string,
-            "source": list(names),
-        }
-        return base + jsurl(detail)
-
-    count = min(len(log_group_names), 50)
-    url = build(log_group_names[:count])
-    while count > 1 and len(url) > MAX_URL_CHARS:
-        count -= 1
-        url = build(log_group_names[:count])
-    return url, count
-
-
-def execution_log_group(api_id: str, stage: str) -> str:
-    """The log group where API Gateway writes a stage's execution logs."""
-    return f"API-Gateway-Execution-Logs_{api_id}/{stage}"
-
-
-def execution_log_url(region: str, sample: Sample) -> str | None:
-    """A console link to the sample's execution-log events, filtered by its requestId; None without apiId/stage."""
-    if not all(_SAFE_ID.match(value) for value in (sample.api_id, sample.stage, sample.request_id)):
-        return None
-    group = execution_log_group(sample.api_id, sample.stage)
-    query = urlencode(
-        {
-            "filterPattern": f'"{sample.request_id}"',
-            "start": sample.timestamp_ms - EXECUTION_LOG_MARGIN_MS,
-            "end": sample.timestamp_ms + EXECUTION_LOG_MARGIN_MS,
-        },
-        quote_via=quote,
-    )
-    return (
-        f"{_console_base(region)}#logsV2:log-groups/log-group/{_fragment_escape(quote(group, safe=''))}"
-        f"/log-events{_fragment_escape('?' + query)}"
+def sparkline(counts: Sequence[int]) -> str:
+    """One character per minute, ▁ for none and ▂ to █ by share of the busiest minute."""
+    peak = max(counts, default=0)
+    if peak <= 0:
+        return SPARKS[0] * len(counts)
+    return "".join(
+        SPARKS[0] if count <= 0 else SPARKS[1 + min(math.ceil(count / peak * (len(SPARKS) - 1)) - 1, len(SPARKS) - 2)]
+        for count in counts
     )
 
 
-def xray_trace_url(region: str, trace_id: str) -> str | None:
-    """A console link to an X-Ray trace (``1-xxxxxxxx-...``); None when the id is not a well-formed trace id."""
-    if not _TRACE_ID.match(trace_id):
-        return None
-    return f"{_console_base(region)}#xray:traces/{quote(trace_id, safe='')}"
+def human_bytes(count: float) -> str:
+    """``14.2 MB``: decimal units, as AWS bills."""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if count < 1000 or unit == "TB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    raise AssertionError("unreachable")
 
 
-# --- the digest ----------------------------------------------------------------------------------------------------
+def plural(count: int, noun: str) -> str:
+    """``1 line``, ``2 lines``, ``1,234 lines``."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+@dataclass(frozen=True)
+class AlarmContext:
+    """For an alarm digest: which alarm fired, and which scheduled digests will carry the complete numbers."""
+
+    alarm_name: str
+    state_change_ms: int
+    complete_in: tuple[Window, ...]
+    due_ms: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything the digest shows about one run."""
+    """Everything one digest shows."""
 
     title: str
     window: Window
     log_group_names: tuple[str, ...]
     region: str
-    query_string: str
+    insights_query: str
     threshold: int
-    tally: Tally
-    complete: bool = True
+    totals: Totals
+    queries_run: int = 4
+    ignore_statuses: tuple[int, ...] = ()
+    ignore_routes: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default_factory=tuple)
+    alarm: AlarmContext | None = None
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -198,103 +132,107 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text, "verbatim": True}]}
 
 
-def _json_chars(value: Any) -> int:
-    return len(json.dumps(value))  # ASCII-escaped: the larger, conservative measure
+def json_chars(value: Any) -> int:
+    """Size as Slack receives it: JSON with non-ASCII escaped (the larger, conservative measure)."""
+    return len(json.dumps(value))
 
 
-def _fit_lines(lines: Sequence[str], budget: int, overflow: str) -> str:
-    """Join as many lines as fit in ``budget`` JSON characters; ``overflow`` (with {n}) says how many were left."""
+def fit_lines(lines: Sequence[str], budget: int, overflow: str) -> str:
+    """As many lines as fit in ``budget`` JSON characters; ``overflow`` (with {n}) says how many were left out."""
     budget = min(budget, MAX_SECTION_CHARS)
     kept: list[str] = []
     for index, line in enumerate(lines):
-        candidate = "\n".join([*kept, line])
         rest = len(lines) - index - 1
         tail = "\n" + overflow.format(n=rest) if rest else ""
-        if _json_chars(candidate + tail) > budget:
+        if json_chars("\n".join([*kept, line]) + tail) > budget:
             return "\n".join([*kept, overflow.format(n=len(lines) - index)])
         kept.append(line)
     return "\n".join(kept)
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 line``, ``2 lines``, ``1,234 lines``."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
-def _responses(count: int) -> str:
-    return "error response" if count == 1 else "error responses"
-
-
-def total_text(report: Report) -> str:
-    """``1,234`` or, when the totals are lower bounds, ``at least 1,234``."""
-    return f"{report.tally.matched:,}" if report.complete else f"at least {report.tally.matched:,}"
+def at_least(report: Report, number: int) -> str:
+    return f"{number:,}" if report.totals.complete else f"at least {number:,}"
 
 
 def _summary_block(report: Report) -> dict[str, Any]:
-    tally = report.tally
-    # Most important first: if a pathological configuration made the section overflow, the link goes first.
+    totals, window = report.totals, report.window
+    errors = at_least(report, totals.errors)
+    head = f"*{escape(report.title)}*"
+    if report.alarm is not None:
+        changed = format_hhmm(report.alarm.state_change_ms)
+        head += f": alarm {code(report.alarm.alarm_name, 120)} went to ALARM at {changed} UTC"
     lines = [
-        f"*{escape(report.title)}*: *{total_text(report)}* {_responses(tally.matched)} (status ≥ {report.threshold})",
-        f"Window: `{format_utc(report.window.start_ms)}` to `{format_utc(report.window.end_ms)}` UTC "
-        "(start included, end excluded)",
+        head,
+        f"*{errors}* {'error' if totals.errors == 1 else 'errors'} in {totals.requests:,} requests "
+        f"({percent(totals.errors, totals.requests)}), status ≥ {report.threshold}",
+        f"Window `{format_utc(window.start_ms)}` to `{format_utc(window.end_ms)}` UTC (end excluded)",
     ]
-    if not report.complete:
-        problem = clip(report.problems[0], 300) if report.problems else "some queries did not complete"
-        more = f" (+{len(report.problems) - 1} more problems)" if len(report.problems) > 1 else ""
-        lines.append(f":warning: The counts are lower bounds: {escape(problem)}{more}")
-    if tally.unparsed:
-        lines.append(f"*{plural(tally.unparsed, 'line')}* could not be read as access-log JSON (see below)")
-    shown_groups = ", ".join(code(name, 60) for name in report.log_group_names[:3])
-    more_groups = len(report.log_group_names) - 3
-    lines.append(f"Log groups: {shown_groups}" + (f" (+{more_groups} more)" if more_groups > 0 else ""))
-    url, selected = insights_url(report.region, report.log_group_names, report.window, report.query_string)
-    label = "Open this window in Logs Insights"
-    if selected < len(report.log_group_names):
-        label += f" ({selected} of {len(report.log_group_names)} log groups)"
-    lines.append(link(url, label))
-    return _section(_fit_lines(lines, SUMMARY_BUDGET, "…"))
+    minutes = window.minutes()
+    if 1 < len(minutes) <= 60:
+        counts = [totals.errors_by_minute.get(minute, 0) for minute in minutes]
+        lines.append(f"Errors per minute `{sparkline(counts)}` (peak {max(counts):,})")
+    if report.alarm is not None and report.alarm.due_ms:
+        due = " and ".join(f"{format_hhmm(ms)} UTC" for ms in report.alarm.due_ms)
+        windows = "; ".join(item.describe() for item in report.alarm.complete_in)
+        lines.append(f"Preliminary: the complete numbers come in the scheduled digest at {due} ({windows})")
+    if not totals.complete:
+        reason = clip("; ".join(totals.lower_bounds), 300)
+        lines.append(f":warning: The counts are lower bounds: {escape(reason)}")
+    if totals.unparsed:
+        lines.append(f"*{plural(totals.unparsed, 'line')}* could not be read as access-log JSON with a status")
+    muted = []
+    if report.ignore_statuses:
+        muted.append(
+            f"{totals.ignored:,} responses with ignored statuses {', '.join(map(str, report.ignore_statuses))}"
+        )
+    if report.ignore_routes:
+        muted.append("routes " + ", ".join(code(route, 60) for route in report.ignore_routes[:5]))
+    if muted:
+        lines.append("Not counted: " + "; ".join(muted))
+    shown = ", ".join(code(name, 60) for name in report.log_group_names[:3])
+    more = len(report.log_group_names) - 3
+    lines.append(f"Log groups: {shown}" + (f" (+{more} more)" if more > 0 else ""))
+    url, selected = insights_url(report.region, report.log_group_names, window, report.insights_query)
+    if url is not None:
+        label = "Open the error lines in Logs Insights"
+        if selected < len(report.log_group_names):
+            label += f" ({selected} of {len(report.log_group_names)} log groups)"
+        lines.append(link(url, label))
+    return _section(fit_lines(lines, SUMMARY_BUDGET, "…"))
 
 
-def _status_block(tally: Tally, top_n: int) -> dict[str, Any]:
-    ranked = tally.by_status.most_common()
-    lines = [f"`{status}`  {count:,}" for status, count in ranked[:top_n]]
+def _status_block(report: Report, top_n: int) -> dict[str, Any]:
+    totals = report.totals
+    ranked = totals.errors_by_status.most_common()
+    lines = ["*By status*"] + [
+        f"`{status}`  {count:,} ({percent(count, totals.requests)} of requests)" for status, count in ranked[:top_n]
+    ]
     rest = ranked[top_n:]
     if rest:
-        lines.append(f"_{len(rest)} more statuses: {sum(count for _, count in rest):,} lines_")
-    return _section(_fit_lines(["*By status*", *lines], STATUS_BUDGET, "_…and {n} more lines_"))
+        lines.append(f"_{sum(count for _, count in rest):,} errors with {len(rest)} other statuses_")
+    return _section(fit_lines(lines, STATUS_BUDGET, "_…and {n} more lines_"))
 
 
-def _route_label(method: str, resource: str) -> str:
-    resource = "(no resource)" if resource in ("", NO_RESOURCE) else resource
-    return code(f"{method or '-'} {resource}", SHOWN_PATH_CHARS)
-
-
-def _routes_block(tally: Tally, top_n: int) -> dict[str, Any]:
-    ranked = tally.by_route.most_common(top_n)
-    lines = [f"{_route_label(method, resource)}  {count:,}" for (method, resource), count in ranked]
-    shown = sum(count for _, count in ranked)
-    if tally.matched > shown:
-        others = len(tally.by_route) - len(ranked) + (1 if tally.other_routes else 0)
-        lines.append(f"_{tally.matched - shown:,} lines on {others:,} other method/resource pairs_")
-    title = f"*By method and resource* (top {min(top_n, len(tally.by_route))})"
-    return _section(_fit_lines([title, *lines], ROUTES_BUDGET, "_…and {n} more lines_"))
-
-
-def _unparsed_block(tally: Tally) -> dict[str, Any]:
-    lines = [
-        f"*{plural(tally.unparsed, 'unparsed line')}*: not JSON, truncated, or without a usable status. "
-        + ("For example:" if tally.unparsed_examples else "")
-    ]
-    lines += [
-        "```" + escape(clip(example, SHOWN_UNPARSED_CHARS).replace("`", "'")) + "```"
-        for example in tally.unparsed_examples
-    ]
-    return _section(_fit_lines(lines, UNPARSED_BUDGET, "_…_"))
+def _routes_block(report: Report, top_n: int) -> dict[str, Any]:
+    totals = report.totals
+    ranked = totals.errors_by_route.most_common()
+    lines = [f"*By route* (top {min(top_n, len(ranked))})"]
+    for route, errors in ranked[:top_n]:
+        requests = totals.requests_by_route.get(route, 0)
+        lines.append(f"{code(route, 120)}  {errors:,} of {requests:,} requests ({percent(errors, requests)})")
+    rest = ranked[top_n:]
+    rest_errors = totals.errors - sum(count for _, count in ranked[:top_n])
+    if rest or rest_errors > 0 or not totals.routes_exact:
+        exact = totals.routes_exact and totals.complete
+        count = f"{rest_errors:,}" if exact else f"at least {max(rest_errors, 0):,}"
+        routes = f"{len(rest):,} other routes" if exact else f"at least {len(rest):,} other routes"
+        lines.append(f"_{count} errors on {routes}_")
+    return _section(fit_lines(lines, ROUTES_BUDGET, "_…and {n} more lines_"))
 
 
 def _sample_block(sample: Sample, region: str) -> dict[str, Any]:
-    request_line = f"{sample.method or '-'} {sample.path or sample.resource_path or '-'}"
-    lines = [f"*{sample.status}* {code(request_line, SHOWN_PATH_CHARS)} at {format_utc(sample.timestamp_ms)} UTC"]
+    request_line = f"{sample.route}" + (f" ({sample.path})" if sample.path and sample.path != "-" else "")
+    lines = [f"*{sample.status}* {code(request_line, 160)} at {format_utc(sample.timestamp_ms)} UTC"]
     details = []
     if sample.request_id:
         details.append(f"requestId {code(sample.request_id)}")
@@ -304,8 +242,8 @@ def _sample_block(sample: Sample, region: str) -> dict[str, Any]:
         details.append(f"latency {code(sample.latency, 20)} ms")
     if details:
         lines.append(" · ".join(details))
-    if sample.integration_error and sample.integration_error != "-":
-        lines.append(f"Integration error: {code(sample.integration_error, SHOWN_ERROR_CHARS)}")
+    if sample.integration_error:
+        lines.append(f"Error: {code(sample.integration_error, 300)}")
     links = []
     execution_url = execution_log_url(region, sample)
     if execution_url:
@@ -315,84 +253,72 @@ def _sample_block(sample: Sample, region: str) -> dict[str, Any]:
         links.append(link(trace_url, "X-Ray trace"))
     if links:
         lines.append(" · ".join(links))
-    return _section(_fit_lines(lines, SAMPLE_BUDGET, "…"))
+    return _section(fit_lines(lines, SAMPLE_BUDGET, "…"))
 
 
-def _fallback_text(report: Report, index: int, count: int) -> str:
-    tally = report.tally
-    text = f"{escape(report.title)}: {total_text(report)} {_responses(tally.matched)} in {report.window.describe()}"
-    if tally.unparsed:
-        text += f", {plural(tally.unparsed, 'unparsed line')}"
+def _footer(report: Report) -> dict[str, Any]:
+    scanned = report.totals.bytes_scanned
+    cost = scanned / 1e9 * PRICE_PER_GB_SCANNED
+    text = (
+        f"Logs Insights scanned {human_bytes(scanned)} in {report.queries_run} queries, "
+        f"about ${cost:.6f} at ${PRICE_PER_GB_SCANNED} per GB"
+    )
+    if report.problems:
+        text += " · " + escape(clip("; ".join(report.problems), 300))
+    return _context(fit_lines([text], FOOTER_BUDGET, "…"))
+
+
+def fallback_text(report: Report, index: int, count: int) -> str:
+    """The message's ``text``: what notifications and screen readers show."""
+    totals = report.totals
+    alarm = f"alarm {escape(report.alarm.alarm_name)}, " if report.alarm is not None else ""
+    text = (
+        f"{escape(report.title)}: {alarm}{at_least(report, totals.errors)} errors in {totals.requests:,} requests "
+        f"({percent(totals.errors, totals.requests)}), {report.window.describe()}"
+    )
+    if totals.unparsed:
+        text += f", {plural(totals.unparsed, 'unreadable line')}"
     if count > 1:
         text += f" (message {index} of {count})"
-    return text
+    return clip(text, MAX_TEXT_CHARS)
 
 
 def build_messages(report: Report, *, top_n: int, max_messages: int) -> list[dict[str, Any]]:
-    """The Slack payloads for a run: none when there is nothing to report, else 1..``max_messages``.
+    """The Slack payloads of a digest, 1 to ``max_messages``: counts, rates and routes first, then samples.
 
-    The first message holds the summary, the counts and the unparsed lines; samples follow, continuing into
-    further messages when a message is full. Samples that do not fit in ``max_messages`` are left out, and the last
-    message says how many.
+    Samples that do not fit in ``max_messages`` are left out, and the last message says how many.
     """
-    tally = report.tally
-    if not tally.has_findings:
-        return []
+    totals = report.totals
     first = [_summary_block(report)]
-    if tally.matched:
-        first += [_status_block(tally, top_n), _routes_block(tally, top_n)]
-    if tally.unparsed:
-        first.append(_unparsed_block(tally))
-    samples = tally.samples
-    sample_blocks = [_sample_block(sample, report.region) for sample in samples]
+    if totals.errors:
+        first += [_status_block(report, top_n), _routes_block(report, top_n)]
+    sample_blocks = [_sample_block(sample, report.region) for sample in totals.samples]
     if sample_blocks:
-        first.append(_context(f"*Samples* ({len(samples)} of {tally.matched:,} error lines)"))
+        first.append(_context(f"*Samples*, newest first ({len(sample_blocks)} of {totals.errors:,} error lines)"))
+    footer = _footer(report)
 
     continued = _context(f"{escape(report.title)}, {report.window.describe()} (continued)")
     messages: list[list[dict[str, Any]]] = [first]
-    samples_per_message = [0]
     for block in sample_blocks:
         current = messages[-1]
-        if len(current) + 1 <= MAX_BLOCKS and _json_chars([*current, block]) <= MAX_BLOCKS_JSON_CHARS:
+        if len(current) + 2 <= MAX_BLOCKS and json_chars([*current, block, footer]) <= MAX_BLOCKS_JSON_CHARS:
             current.append(block)
-            samples_per_message[-1] += 1
         else:
             messages.append([continued, block])
-            samples_per_message.append(1)
-
     if len(messages) > max_messages:
+        left_out = sum(len(message) - 1 for message in messages[max_messages:])
         messages = messages[:max_messages]
-        last = messages[-1]
-        shown = sum(samples_per_message[:max_messages])
-        while True:
-            note = _context(f"_{len(sample_blocks) - shown} more samples not shown (message limit)_")
-            if len(last) + 1 <= MAX_BLOCKS and _json_chars([*last, note]) <= MAX_BLOCKS_JSON_CHARS:
-                last.append(note)
-                break
-            last.pop()  # only sample blocks follow the first message's fixed blocks, and they are what we drop
-            shown -= 1
-
+        note = _context(f"_{left_out} more samples not shown (at most {max_messages} messages)_")
+        while len(messages[-1]) + 2 > MAX_BLOCKS or json_chars([*messages[-1], note, footer]) > MAX_BLOCKS_JSON_CHARS:
+            messages[-1].pop()  # only sample blocks follow the first message's fixed blocks
+            left_out += 1
+            note = _context(f"_{left_out} more samples not shown (at most {max_messages} messages)_")
+        messages[-1].append(note)
+    messages[-1].append(footer)
     return [
-        {"text": _fallback_text(report, index, len(messages)), "blocks": blocks}
+        {"text": fallback_text(report, index, len(messages)), "blocks": blocks}
         for index, blocks in enumerate(messages, start=1)
     ]
 
 
-def check_limits(payload: dict[str, Any]) -> list[str]:
-    """What in a payload breaks Slack's limits (an empty list when nothing does)."""
-    problems = []
-    blocks = payload.get("blocks", [])
-    if len(blocks) > MAX_BLOCKS:
-        problems.append(f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
-    for index, block in enumerate(blocks):
-        texts = [block.get("text", {}).get("text", "")] + [
-            element.get("text", "") for element in block.get("elements", [])
-        ]
-        for text in texts:
-            if len(text) > MAX_SECTION_CHARS:
-                problems.append(f"block {index} has {len(text)} characters of text (at most {MAX_SECTION_CHARS})")
-    if _json_chars(blocks) > MAX_BLOCKS_JSON_CHARS:
-        problems.append(f"blocks take {_json_chars(blocks)} characters (at most {MAX_BLOCKS_JSON_CHARS})")
-    if len(payload.get("text", "")) > MAX_TEXT_CHARS:
-        problems.append(f"text has {len(payload['text'])} characters (at most {MAX_TEXT_CHARS})")
-    return problems
+__all__ = ["AlarmContext", "Report", "build_messages", "code", "escape", "percent", "sparkline"]

@@ -1,8 +1,17 @@
-"""The Lambda handler: window -> Logs Insights -> digest -> Slack, one summary log line, errors raised last.
+"""The Lambda handler: event -> window -> queries -> totals -> digest -> Slack, then one summary log line.
 
-Dependencies (Logs client, webhook fetcher, HTTP poster, clock, sleep) are injectable through
-:class:`Dependencies`; the defaults are created lazily, once per container, and boto3 picks up ``AWS_ENDPOINT_URL``
-so the same code runs against moto's server.
+What a run promises (the module README and CONTRIBUTING.md say it to people):
+
+- A delivered digest is final. When the counts are lower bounds (a query failed, a result was cut) the digest says
+  "at least" and the run still succeeds: a retry would only send the window again.
+- A run that could not report its window raises after logging its summary: the digest it had could not be
+  delivered, or no counting query answered at all. Lambda retries it (same event, same window); after the retries
+  the event goes to the on-failure destination, from which ``python -m accesslog_notifier replay`` reports exactly
+  that window, and Lambda's AsyncEventsDropped sets off the failure alarm.
+- Every run logs one summary line, which also carries its CloudWatch metrics (metrics.py).
+
+Dependencies (Logs client, webhook reader, HTTP poster, clock) are injectable; the defaults are created once per
+container, and boto3 picks up ``AWS_ENDPOINT_URL`` so the same code runs against the emulator.
 """
 
 from __future__ import annotations
@@ -16,12 +25,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from accesslog_notifier.aggregate import Rules, Totals, count_totals, pick_samples, scanned_bytes
 from accesslog_notifier.config import Settings, load_settings
-from accesslog_notifier.digest import Report, build_messages
-from accesslog_notifier.query import Clock, build_query_string, collect
-from accesslog_notifier.records import Tally
-from accesslog_notifier.slack import Poster, SlackDeliveryError, deliver, urllib_post
-from accesslog_notifier.window import Window, format_iso, window_for_event
+from accesslog_notifier.digest import AlarmContext, Report, build_messages
+from accesslog_notifier.events import ALARM, IGNORED, INVALID, Invocation, classify, scheduled_runs_covering
+from accesslog_notifier.insights import Clock, QueryOutcome, run_queries
+from accesslog_notifier.metrics import embedded_metrics
+from accesslog_notifier.queries import MINUTES, ROUTES, SAMPLES, TOTALS, build_queries
+from accesslog_notifier.records import safe_text
+from accesslog_notifier.slack import Poster, SlackDeliveryError, deliver, redact, urllib_post
+from accesslog_notifier.webhook import WebhookParameterError, WebhookUrlCache
+from accesslog_notifier.window import Window, format_iso
 
 logger = logging.getLogger(__name__)
 
@@ -33,55 +47,15 @@ DEFAULT_TIME_BUDGET_S = 300.0
 FINAL_RESERVE_S = 1.0  # to log the summary and return after the last Slack attempt
 SLACK_RESERVE_MAX_S = 30.0  # kept back from the queries for delivery (Retry-After waits, backoff)
 WEBHOOK_REFUSED_STATUSES = frozenset({403, 404, 410})
+SAMPLE_ROWS_PER_SAMPLE = 4  # the samples query reads a few more lines than it shows, to pick distinct ones
 
 
 class NotifierError(Exception):
-    """The run did not fully succeed (query failed, totals incomplete, delivery failed); the summary was logged."""
+    """The run could not report its window; its summary was logged first."""
 
     def __init__(self, message: str, summary: Mapping[str, Any]) -> None:
         super().__init__(message)
         self.summary = dict(summary)
-
-
-class WebhookParameterError(Exception):
-    """The webhook URL could not be read from SSM (the message names the parameter, never its value)."""
-
-
-class WebhookUrlCache:
-    """Reads the webhook URL from an SSM SecureString once per container and keeps it in memory."""
-
-    def __init__(self, ssm_client_factory: Callable[[], Any]) -> None:
-        self._ssm_client_factory = ssm_client_factory
-        self._urls: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, parameter_name: str) -> str:
-        with self._lock:
-            if parameter_name not in self._urls:
-                self._urls[parameter_name] = self._read(parameter_name)
-            return self._urls[parameter_name]
-
-    def _read(self, parameter_name: str) -> str:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            response = self._ssm_client_factory().get_parameter(Name=parameter_name, WithDecryption=True)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "error")
-            raise WebhookParameterError(f"could not read SSM parameter {parameter_name}: {code}") from None
-        except BotoCoreError as error:
-            raise WebhookParameterError(
-                f"could not read SSM parameter {parameter_name}: {type(error).__name__}"
-            ) from None
-        value = response.get("Parameter", {}).get("Value", "").strip()
-        if not value:
-            raise WebhookParameterError(f"SSM parameter {parameter_name} is empty")
-        return value
-
-    def invalidate(self, parameter_name: str) -> None:
-        """Forget a URL Slack refused (revoked, archived channel), so a rotated parameter is read next time."""
-        with self._lock:
-            self._urls.pop(parameter_name, None)
 
 
 @dataclass
@@ -126,15 +100,8 @@ def default_dependencies() -> Dependencies:
         return _default_dependencies
 
 
-def reset_default_dependencies() -> None:
-    """Forget the container-wide dependencies (tests, or a CLI that changed its environment)."""
-    global _default_dependencies
-    with _default_lock:
-        _default_dependencies = None
-
-
 def quiet_sdk_loggers() -> None:
-    """Force the botocore, boto3, urllib3 (and s3transfer) loggers, and any of their children, to WARNING+."""
+    """Keep the botocore, boto3, urllib3 (and s3transfer) loggers, and their children, at WARNING or above."""
     for name in list(logging.Logger.manager.loggerDict):
         if name.split(".", 1)[0] in SDK_LOGGERS:
             child = logging.getLogger(name)
@@ -155,11 +122,11 @@ def configure_logging(settings: Settings, environ: Mapping[str, str]) -> None:
 
 @dataclass
 class RunOutcome:
-    """A run's summary, the Slack payloads it built, and what went wrong (empty when nothing did)."""
+    """A run's summary, the payloads it built, and whether its window went unreported (with why)."""
 
     summary: dict[str, Any]
     payloads: list[dict[str, Any]]
-    problems: list[str]
+    unreported: str = ""
 
 
 def _region(settings: Settings, logs_client: Any) -> str:
@@ -167,90 +134,163 @@ def _region(settings: Settings, logs_client: Any) -> str:
     return settings.region or getattr(meta, "region_name", None) or "us-east-1"
 
 
-def run_check(
-    settings: Settings, window: Window, dependencies: Dependencies, *, time_budget_s: float, send: bool = True
-) -> RunOutcome:
-    """Query ``window``, build the digest and (with ``send``) deliver it; never raises for run-time problems.
+def _totals(outcomes: list[QueryOutcome], settings: Settings, window: Window) -> tuple[Totals, list[str], bool]:
+    """The window's totals over every batch, the problems met, and whether any counting query answered."""
+    rules = Rules(settings.error_status_threshold, frozenset(settings.ignore_statuses), settings.ignore_routes)
+    by_batch: dict[tuple[str, ...], dict[str, QueryOutcome]] = {}
+    for outcome in outcomes:
+        by_batch.setdefault(outcome.log_group_names, {})[outcome.name] = outcome
+    totals = Totals()
+    problems: list[str] = []
+    counted = False
+    for queries in by_batch.values():
 
-    The queries get the time budget minus a reserve for Slack; delivery gets the rest minus a final second.
-    """
+        def rows(name: str, queries: dict[str, QueryOutcome] = queries) -> list[Any] | None:
+            outcome = queries.get(name)
+            return outcome.rows if outcome is not None and outcome.answered else None
+
+        counted = counted or any(rows(name) is not None for name in (TOTALS, ROUTES, MINUTES))
+        batch = count_totals(rows(TOTALS), rows(ROUTES), rows(MINUTES), rules, window)
+        samples = rows(SAMPLES)
+        if samples is not None:
+            batch.samples, batch.unparsed_samples = pick_samples(samples, rules, window, settings.sample_count)
+        batch.bytes_scanned = sum(scanned_bytes(outcome.statistics) for outcome in queries.values())
+        totals.add(batch)
+        problems += [f"{outcome.name}: {outcome.error}" for outcome in queries.values() if outcome.error]
+    totals.samples = sorted(totals.samples, key=lambda sample: sample.timestamp_ms, reverse=True)[
+        : settings.sample_count
+    ]
+    return totals, problems, counted
+
+
+def worth_reporting(totals: Totals, settings: Settings, invocation_kind: str) -> bool:
+    """Errors past the noise thresholds, or lines nobody can read (an alarm digest always goes out)."""
+    if invocation_kind == ALARM:
+        return True
+    if totals.unparsed:
+        return True
+    rate = totals.error_rate() or 0.0
+    return totals.errors >= max(settings.min_errors, 1) and rate * 100 >= settings.min_error_rate_percent
+
+
+def run_window(
+    settings: Settings,
+    invocation: Invocation,
+    dependencies: Dependencies,
+    *,
+    time_budget_s: float,
+    send: bool = True,
+) -> RunOutcome:
+    """Count ``invocation.window``, build the digest and (with ``send``) deliver it; never raises for run-time
+    problems: the outcome says whether the window went unreported."""
+    assert invocation.window is not None
+    window = invocation.window
     clock = dependencies.clock
     started = clock.monotonic()
     final_deadline = started + time_budget_s - FINAL_RESERVE_S
     query_deadline = final_deadline - min(SLACK_RESERVE_MAX_S, time_budget_s / 4)
 
-    tally = Tally(settings.error_status_threshold, settings.sample_count)
-    collection = collect(
+    queries = build_queries(
+        window,
+        threshold=settings.error_status_threshold,
+        ignore_statuses=settings.ignore_statuses,
+        ignore_routes=settings.ignore_routes,
+        sample_rows=settings.sample_count * SAMPLE_ROWS_PER_SAMPLE,
+    )
+    outcomes = run_queries(
         dependencies.logs_client,
         settings.log_group_names,
         window,
-        tally.add_rows,
-        threshold=settings.error_status_threshold,
-        limit=settings.query_limit,
+        queries.items(),
+        concurrency=settings.query_concurrency,
         deadline=query_deadline,
         clock=clock,
     )
-    problems = list(collection.problems)
-    report = Report(
-        title=settings.message_title,
-        window=window,
-        log_group_names=settings.log_group_names,
-        region=_region(settings, dependencies.logs_client),
-        query_string=build_query_string(settings.error_status_threshold, settings.query_limit),
-        threshold=settings.error_status_threshold,
-        tally=tally,
-        complete=collection.complete,
-        problems=tuple(collection.problems),
-    )
-    payloads = build_messages(report, top_n=settings.top_n, max_messages=settings.max_messages)
+    totals, problems, counted = _totals(outcomes, settings, window)
+    region = _region(settings, dependencies.logs_client)
 
-    sent = 0
+    alarm = None
+    if invocation.kind == ALARM and invocation.alarm is not None:
+        runs = scheduled_runs_covering(window, settings.schedule_interval_minutes, settings.ingestion_lag_seconds)
+        alarm = AlarmContext(
+            invocation.alarm.alarm_name,
+            invocation.alarm.state_change_ms,
+            tuple(run_window for _, run_window in runs),
+            tuple(minute for minute, _ in runs),
+        )
+    payloads: list[dict[str, Any]] = []
+    if counted and worth_reporting(totals, settings, invocation.kind):
+        report = Report(
+            title=settings.message_title,
+            window=window,
+            log_group_names=settings.log_group_names,
+            region=region,
+            insights_query=queries.samples or queries.routes,
+            threshold=settings.error_status_threshold,
+            totals=totals,
+            queries_run=sum(1 for outcome in outcomes if outcome.query_id),
+            ignore_statuses=settings.ignore_statuses,
+            ignore_routes=settings.ignore_routes,
+            alarm=alarm,
+        )
+        payloads = build_messages(report, top_n=settings.top_n, max_messages=settings.max_messages)
+
+    sent, delivery_problem = 0, ""
     if payloads and send:
-        sent = _send(settings, payloads, dependencies, final_deadline, problems)
+        sent, delivery_problem = _send(settings, payloads, dependencies, final_deadline)
+        if delivery_problem:
+            problems.append(delivery_problem)
 
+    unreported = ""
+    if not counted:
+        unreported = "no counting query answered, so the window could not be counted"
+    elif payloads and send and sent == 0:
+        unreported = "the digest could not be delivered"
     summary = {
+        "kind": invocation.kind,
         "window_start": format_iso(window.start_ms),
         "window_end": format_iso(window.end_ms),
         "log_groups": len(settings.log_group_names),
-        "queries": collection.queries,
-        "rows_read": collection.rows,
-        "matched": tally.matched,
-        # The first message carries the counts: once it is delivered, every matched line is accounted for.
-        "reported": tally.matched if sent else 0,
-        "unparsed": tally.unparsed,
+        "queries": sum(1 for outcome in outcomes if outcome.query_id),
+        "query_failures": sum(1 for outcome in outcomes if outcome.status == "Failed"),
+        "lines": totals.lines,
+        "requests": totals.requests,
+        "errors": totals.errors,
+        "ignored": totals.ignored,
+        "unparsed": totals.unparsed,
+        "complete": totals.complete and counted,
+        "incomplete": 0 if totals.complete and counted else 1,
         "messages_planned": len(payloads),
         "messages_sent": sent,
-        "complete": collection.complete,
+        "delivery_failed": 1 if delivery_problem else 0,
+        "reported": not unreported,
+        "bytes_scanned": round(totals.bytes_scanned),
         "elapsed_ms": round((clock.monotonic() - started) * 1000),
-        "problems": problems,
+        "problems": [safe_text(problem, 300) for problem in problems + totals.lower_bounds],
     }
-    return RunOutcome(summary, payloads, problems)
+    if invocation.alarm is not None:
+        summary["alarm"] = invocation.alarm.alarm_name
+    return RunOutcome(summary, payloads, unreported)
 
 
 def _send(
-    settings: Settings,
-    payloads: list[dict[str, Any]],
-    dependencies: Dependencies,
-    deadline: float,
-    problems: list[str],
-) -> int:
+    settings: Settings, payloads: list[dict[str, Any]], dependencies: Dependencies, deadline: float
+) -> tuple[int, str]:
+    """(messages delivered, what went wrong or "")."""
     parameter_name = settings.webhook_parameter_name
     if not parameter_name:
-        problems.append("WEBHOOK_PARAMETER_NAME is not set, so the digest could not be sent")
-        return 0
+        return 0, "WEBHOOK_PARAMETER_NAME is not set, so the digest could not be sent"
     try:
         webhook_url = dependencies.fetch_webhook_url(parameter_name)
     except WebhookParameterError as error:
-        problems.append(str(error))
-        return 0
+        return 0, str(error)
     try:
-        return deliver(webhook_url, payloads, clock=dependencies.clock, deadline=deadline, post=dependencies.post)
+        return deliver(webhook_url, payloads, clock=dependencies.clock, deadline=deadline, post=dependencies.post), ""
     except SlackDeliveryError as error:
-        problems.append(str(error))
         invalidate = getattr(dependencies.fetch_webhook_url, "invalidate", None)
         if error.status in WEBHOOK_REFUSED_STATUSES and callable(invalidate):
             invalidate(parameter_name)
-        return error.sent
+        return error.sent, redact(str(error), webhook_url)
 
 
 def _time_budget_s(context: Any) -> float:
@@ -265,32 +305,42 @@ def lambda_handler(
     dependencies: Dependencies | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Report the scheduled window's API Gateway errors to Slack; returns the run summary.
+    """Report the window the event names to Slack; returns the run summary.
 
-    ``event["time"]`` (EventBridge's scheduled time) fixes the window; without it the current time does. Raises
-    :class:`NotifierError` after logging the summary when a query failed, the totals are incomplete or delivery
-    failed, so the invocation counts as failed; ConfigError before doing anything when the environment is wrong.
+    Raises ConfigError before doing anything when the environment is wrong, and NotifierError, after logging the
+    summary, when the window went unreported (so Lambda retries it, then sends it to the on-failure destination).
     """
     quiet_sdk_loggers()
     environ = os.environ if environ is None else environ
     settings = load_settings(environ)
     configure_logging(settings, environ)
     dependencies = dependencies or default_dependencies()
-    try:
-        window = window_for_event(
-            event, dependencies.now_ms(), settings.schedule_interval_seconds, settings.ingestion_lag_seconds
-        )
-    except ValueError as error:
-        raise NotifierError(f"cannot determine the window: {error}", {}) from None
+    invocation = classify(
+        event,
+        dependencies.now_ms(),
+        interval_minutes=settings.schedule_interval_minutes,
+        lag_seconds=settings.ingestion_lag_seconds,
+        alarm_names=settings.alarm_names,
+    )
+    function_name = environ.get("AWS_LAMBDA_FUNCTION_NAME", "accesslog-notifier")
+    if invocation.kind in (IGNORED, INVALID):
+        summary = {"kind": invocation.kind, "reported": invocation.kind == IGNORED, "problems": [invocation.reason]}
+        log_summary(summary, function_name, dependencies.now_ms())
+        if invocation.kind == INVALID:
+            raise NotifierError(invocation.reason, summary)
+        return summary
 
-    outcome = run_check(settings, window, dependencies, time_budget_s=_time_budget_s(context))
-    log_summary(outcome.summary)
-    if outcome.problems:
-        raise NotifierError("; ".join(outcome.problems), outcome.summary)
+    outcome = run_window(settings, invocation, dependencies, time_budget_s=_time_budget_s(context))
+    log_summary(outcome.summary, function_name, dependencies.now_ms())
+    if outcome.unreported:
+        raise NotifierError(
+            f"window {outcome.summary['window_start']} went unreported: {outcome.unreported}", outcome.summary
+        )
     return outcome.summary
 
 
-def log_summary(summary: Mapping[str, Any]) -> None:
-    """The one summary line per run (ERROR level when something went wrong)."""
-    level = logging.ERROR if summary.get("problems") else logging.INFO
-    logger.log(level, "run summary %s", json.dumps(summary, sort_keys=True), extra={"summary": dict(summary)})
+def log_summary(summary: Mapping[str, Any], function_name: str, timestamp_ms: int) -> None:
+    """The one summary line per run, with its metrics (ERROR level when the window went unreported)."""
+    level = logging.ERROR if not summary.get("reported", True) or summary.get("kind") == INVALID else logging.INFO
+    extra = {"summary": dict(summary), **embedded_metrics(summary, function_name, timestamp_ms)}
+    logger.log(level, "run summary %s", json.dumps(summary, sort_keys=True), extra=extra)

@@ -1,8 +1,10 @@
-"""Webhook delivery: only HTTP 200 counts as sent; 429 waits Retry-After, 5xx and network errors back off.
+"""Webhook delivery, the HTTP edge: only a 200 counts as sent; 429 waits Retry-After, 5xx and network errors back off.
 
-The webhook URL is a secret (anyone holding it can post to the channel, and Slack revokes URLs it finds leaked).
-Nothing here logs it, and every error raised here is built from scratch, with the URL redacted, and without
-chaining urllib's exceptions (HTTPError keeps the URL in ``filename``/``url``).
+The webhook URL is a secret: anyone holding it can post to the channel, and Slack revokes URLs it finds leaked.
+Every error leaving this module is built by :func:`failure`, which redacts the URL (whole, path, token segments;
+raw, percent-encoded and JSON-escaped) from whatever text an answer or an exception brought, and no urllib
+exception is chained (HTTPError keeps the URL). Redirects are refused, not followed: urllib would turn a 301/302/303
+into a GET and count the answer as delivered.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import math
 import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from accesslog_notifier.config import pattern
-from accesslog_notifier.query import Clock
+from accesslog_notifier.insights import Clock
+from accesslog_notifier.records import safe_text
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +33,9 @@ FIRST_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 8.0
 MAX_RATE_LIMITED_WAITS = 10
 DEFAULT_RETRY_AFTER_S = 1.0
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+MAX_RETRY_AFTER_S = 30.0  # Slack asks for about a second; a longer wait is clamped, never trusted blindly
+REDACTED = "[webhook]"
+_TOKEN_SEGMENT = 8  # path segments this long are (part of) the secret
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,11 @@ class HttpAnswer:
 
 
 class TransientPostError(Exception):
-    """The request did not get an HTTP answer (connection refused, reset, timed out); worth retrying."""
+    """The request got no HTTP answer (connection refused, reset, timed out): worth retrying."""
 
 
 class SlackDeliveryError(Exception):
-    """A message was not delivered; ``sent`` says how many messages before it were. Never contains the URL."""
+    """A message was not delivered; ``sent`` says how many before it were. Built by :func:`failure` only."""
 
     def __init__(self, message: str, sent: int, status: int | None = None) -> None:
         super().__init__(message)
@@ -57,22 +63,56 @@ class SlackDeliveryError(Exception):
 Poster = Callable[[str, bytes, float], HttpAnswer]
 
 
+def secret_forms(url: str) -> list[str]:
+    """Every form of the webhook URL's secret parts that an error text could carry, longest first."""
+    parts = [url]
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = ""
+    if len(path) > 1:
+        parts.append(path)
+    parts += [segment for segment in path.split("/") if len(segment) >= _TOKEN_SEGMENT]
+    forms = set()
+    for part in parts:
+        forms.update({part, quote(part, safe=""), quote(part), part.replace("/", "\\/")})
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def redact(text: str, url: str) -> str:
+    """``text`` with every form of the webhook URL's secret parts replaced by [webhook]."""
+    for form in secret_forms(url):
+        text = text.replace(form, REDACTED)
+    return text
+
+
+def failure(message: str, url: str, sent: int, status: int | None = None) -> SlackDeliveryError:
+    """The one way an error leaves this module: redacted, made safe, bounded."""
+    return SlackDeliveryError(safe_text(redact(message, url), 600), sent, status)
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # urllib then raises HTTPError with the 3xx status: an answer, not a delivery
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
 def urllib_post(url: str, body: bytes, timeout_s: float) -> HttpAnswer:
-    """POST ``body`` as JSON with urllib; HTTP error statuses are answers, network failures raise TransientPostError."""
+    """POST ``body`` as JSON; HTTP error statuses are answers, network failures raise TransientPostError."""
     request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_webhook_url
         url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=timeout_s) as response:
             return HttpAnswer(response.status, _read_text(response), dict(response.headers.items()))
     except urllib.error.HTTPError as error:
         with error:
             return HttpAnswer(error.code, _read_text(error), dict((error.headers or {}).items()))
     except (http.client.InvalidURL, ValueError) as error:
-        # InvalidURL and urllib's "unknown url type" quote the URL itself: keep only the kind of failure.
-        raise TransientPostError(f"{type(error).__name__} (the URL was refused)") from None
+        raise TransientPostError(f"{type(error).__name__}: the URL was refused") from None
     except (urllib.error.URLError, OSError) as error:
-        # Neither the message nor the exception may carry the URL: the kind and the socket-level reason only.
         reason = getattr(error, "reason", None) or error
         raise TransientPostError(f"{type(error).__name__}: {reason}") from None
     except http.client.HTTPException as error:
@@ -88,33 +128,27 @@ def _read_text(response: Any) -> str:
 
 def check_webhook_url(url: str) -> None:
     """Refuse what settings.json's webhook_url pattern refuses (https; http only to loopback), without echoing it."""
-    if not pattern("webhook_url").match(url):
-        raise SlackDeliveryError("the webhook parameter does not hold an https:// URL", sent=0)
-
-
-def redact(text: str, secret: str) -> str:
-    """``text`` with the webhook URL and its path (the secret part) replaced by ``***``."""
-    if not secret:
-        return text
-    text = text.replace(secret, "***")
-    path = urlsplit(secret).path
-    return text.replace(path, "***") if len(path) > 1 else text
+    if not isinstance(url, str) or not pattern("webhook_url").fullmatch(url):
+        raise failure("the webhook parameter does not hold an https:// URL", url if isinstance(url, str) else "", 0)
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float:
-    """Seconds to wait from a 429's Retry-After header (1 s when missing or not a number)."""
+    """Seconds to wait from a 429's Retry-After: a finite number of seconds, clamped to [0, MAX_RETRY_AFTER_S].
+
+    Missing, not a number, infinite or NaN: DEFAULT_RETRY_AFTER_S (an HTTP date is not what Slack sends).
+    """
     for name, value in headers.items():
         if name.lower() == "retry-after":
-            try:
-                return max(float(value.strip()), 0.0)
-            except ValueError:
+            text = str(value).strip()
+            if not re.fullmatch(r"\d{1,6}(\.\d{1,6})?", text, flags=re.ASCII):
                 return DEFAULT_RETRY_AFTER_S
+            seconds = float(text)
+            return min(seconds, MAX_RETRY_AFTER_S) if math.isfinite(seconds) else DEFAULT_RETRY_AFTER_S
     return DEFAULT_RETRY_AFTER_S
 
 
-def _slack_error(answer: HttpAnswer) -> str:
-    text = _CONTROL_CHARACTERS.sub(" ", answer.body).strip()[:200]
-    return f"HTTP {answer.status} {text or '(empty body)'}"
+def _answer_text(answer: HttpAnswer) -> str:
+    return f"HTTP {answer.status} {safe_text(answer.body, 200).strip() or '(empty body)'}"
 
 
 def deliver(
@@ -126,57 +160,55 @@ def deliver(
     post: Poster = urllib_post,
     request_timeout_s: float = REQUEST_TIMEOUT_S,
 ) -> int:
-    """Post each payload in order; returns how many were delivered (all of them) or raises SlackDeliveryError.
+    """Post each payload in order; returns how many were delivered (all) or raises SlackDeliveryError.
 
     429: waits Retry-After and tries again while time remains. 5xx and network errors: up to MAX_ATTEMPTS with
-    exponential backoff, within ``deadline``. Any other answer (400 invalid_payload, 403 action_prohibited,
-    404 no_service, 410 channel_is_archived ...) is final: no retry. Delivery stops at the first message that fails,
-    because the first message carries the counts and later ones only continue it.
+    exponential backoff, within ``deadline``. Any other answer (3xx, 400 invalid_payload, 403 action_prohibited,
+    404 no_service, 410 channel_is_archived ...) is final: no retry. Delivery stops at the first message that
+    fails, because the first message carries the counts and later ones only continue it.
     """
     check_webhook_url(webhook_url)
     sent = 0
-    total = len(payloads)
     for index, payload in enumerate(payloads, start=1):
         body = json.dumps(payload).encode("utf-8")
-        which = f"message {index} of {total}"
-        failures = 0
-        rate_limited = 0
+        which = f"Slack message {index} of {len(payloads)}"
+        failures = rate_limited = 0
         while True:
             remaining_s = deadline - clock.monotonic()
             if remaining_s <= 0:
-                raise SlackDeliveryError(f"no time left to deliver Slack {which}", sent)
+                raise failure(f"no time left to deliver {which}", webhook_url, sent)
             try:
                 answer = post(webhook_url, body, min(request_timeout_s, remaining_s))
             except TransientPostError as error:
-                failure = redact(str(error), webhook_url)
+                problem = str(error)
             else:
                 if answer.status == 200:
                     sent += 1
-                    logger.info("delivered Slack %s", which)
+                    logger.info("delivered %s", which)
                     break
                 if answer.status == 429:
                     wait_s = retry_after_seconds(answer.headers)
                     rate_limited += 1
                     if rate_limited > MAX_RATE_LIMITED_WAITS or clock.monotonic() + wait_s >= deadline:
-                        raise SlackDeliveryError(
-                            f"Slack kept rate-limiting {which} ({_slack_error(answer)}, Retry-After {wait_s:g} s) "
+                        raise failure(
+                            f"Slack kept rate-limiting {which} ({_answer_text(answer)}, Retry-After {wait_s:g} s) "
                             "and the time ran out",
+                            webhook_url,
                             sent,
+                            429,
                         )
-                    logger.warning("Slack rate-limited %s; waiting Retry-After %g s", which, wait_s)
+                    logger.warning("Slack rate-limited %s; waiting %g s", which, wait_s)
                     clock.sleep(wait_s)
                     continue
                 if not 500 <= answer.status <= 599:
-                    raise SlackDeliveryError(
-                        f"Slack refused {which}: {redact(_slack_error(answer), webhook_url)} (not retried)",
-                        sent,
-                        answer.status,
+                    raise failure(
+                        f"Slack refused {which}: {_answer_text(answer)} (not retried)", webhook_url, sent, answer.status
                     )
-                failure = redact(_slack_error(answer), webhook_url)
+                problem = _answer_text(answer)
             failures += 1
             backoff_s = min(FIRST_BACKOFF_S * 2 ** (failures - 1), MAX_BACKOFF_S)
             if failures >= MAX_ATTEMPTS or clock.monotonic() + backoff_s >= deadline:
-                raise SlackDeliveryError(f"could not deliver Slack {which} after {failures} attempts: {failure}", sent)
-            logger.warning("Slack %s failed (%s); retrying in %g s", which, failure, backoff_s)
+                raise failure(f"could not deliver {which} after {failures} attempts: {problem}", webhook_url, sent)
+            logger.warning("%s failed (%s); retrying in %g s", which, redact(problem, webhook_url), backoff_s)
             clock.sleep(backoff_s)
     return sent

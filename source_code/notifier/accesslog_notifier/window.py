@@ -1,9 +1,17 @@
-"""Time ranges in epoch milliseconds: which events a run covers, and how a range is split.
+"""Which milliseconds a run reports: half-open windows ``[start_ms, end_ms)`` of epoch milliseconds.
 
-A scheduled run covers ``[time - interval - lag, time - lag)`` where ``time`` is the EventBridge event's scheduled
-time, not the clock: EventBridge sends the same ``time`` on every retry and consecutive rule firings are exactly one
-interval apart, so consecutive windows tile the timeline and every event is reported exactly once, however late the
-function starts. The lag leaves CloudWatch time to ingest events before their window is read.
+A scheduled run reports ``[m - interval - lag, m - lag)``, where ``m`` is the EventBridge event's scheduled time
+normalised to its minute. EventBridge schedules have one-minute precision and "run within that minute, but not on
+the precise 0th second" (EventBridge User Guide, "Creating a rule that runs on a schedule"), and the event's
+``time`` is the same on every retry; so consecutive runs, one interval apart, give windows that tile time exactly,
+whatever second inside its minute each one fires. The schedule is a cron expression on whole multiples of the
+interval, so the run that will report any moment is known in advance (:func:`scheduled_minute_for`).
+
+Editing the schedule: a run reports the interval before its own minute, so changing the interval from I to J
+leaves, once, a gap (J < I: the first new window starts after the last old one ended) or an overlap (J > I)
+between the last old window and the first new one, of up to max(I, J) - min(I, J); disabling the rule leaves a
+gap of everything until it is enabled again. ``python -m accesslog_notifier --start ... --end ...`` reports such a
+gap by hand.
 """
 
 from __future__ import annotations
@@ -14,7 +22,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 MS_PER_SECOND = 1000
-_DURATION_PATTERN = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+MS_PER_MINUTE = 60_000
+# What datetime can represent and a window may hold: 1970 to the end of 9999.
+LATEST_MS = 253_402_300_799_999
+_ISO_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})", re.ASCII | re.IGNORECASE
+)
+_DURATION = re.compile(r"(\d{1,6})([smhd])", re.ASCII)
 _DURATION_UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -27,84 +41,84 @@ class Window:
     end_ms: int
 
     def __post_init__(self) -> None:
-        if self.end_ms <= self.start_ms:
-            raise ValueError(f"a window must end after it starts (got {self.start_ms}..{self.end_ms})")
-
-    def contains(self, timestamp_ms: int) -> bool:
-        """Whether ``timestamp_ms`` is inside: the start is included, the end is not."""
-        return self.start_ms <= timestamp_ms < self.end_ms
+        if not 0 <= self.start_ms < self.end_ms <= LATEST_MS + 1:
+            raise ValueError(
+                f"a window must end after it starts, within 1970-9999 (got {self.start_ms}..{self.end_ms})"
+            )
 
     def query_seconds(self) -> tuple[int, int]:
-        """The whole-second range to hand Logs Insights: a superset of this window.
-
-        StartQuery takes whole epoch seconds and includes both ends, so the start is floored and the end is ceiled;
-        the records outside the window that this lets through are dropped again by :meth:`contains`.
-        """
+        """StartQuery's whole-second ``startTime``/``endTime`` covering the window (the query's filter trims it)."""
         return self.start_ms // MS_PER_SECOND, -(-self.end_ms // MS_PER_SECOND)
 
-    def split(self) -> tuple[Window, Window] | None:
-        """Two halves that meet on a whole-second boundary, or None when no such boundary lies inside.
-
-        Splitting on whole seconds guarantees progress: each half's whole-second query range is strictly
-        smaller than this window's, so repeated splitting ends at one-second parts.
-        """
-        first_boundary = -(-(self.start_ms + 1) // MS_PER_SECOND) * MS_PER_SECOND  # first whole second > start
-        last_boundary = ((self.end_ms - 1) // MS_PER_SECOND) * MS_PER_SECOND  # last whole second < end
-        if first_boundary > last_boundary:
-            return None
-        middle = ((self.start_ms + self.end_ms) // 2 // MS_PER_SECOND) * MS_PER_SECOND
-        middle = min(max(middle, first_boundary), last_boundary)
-        return Window(self.start_ms, middle), Window(middle, self.end_ms)
+    def minutes(self) -> list[int]:
+        """The start of every whole minute the window touches, oldest first (the digest's per-minute bins)."""
+        first = self.start_ms // MS_PER_MINUTE * MS_PER_MINUTE
+        return list(range(first, self.end_ms, MS_PER_MINUTE))
 
     def describe(self) -> str:
         """``2026-11-25 11:59:00.000 to 2026-11-25 12:04:00.000 UTC`` (start included, end excluded)."""
         return f"{format_utc(self.start_ms)} to {format_utc(self.end_ms)} UTC"
 
 
-def scheduled_window(scheduled_ms: int, interval_seconds: int, lag_seconds: int) -> Window:
-    """The window a run scheduled at ``scheduled_ms`` covers: ``[t - interval - lag, t - lag)``."""
-    end_ms = scheduled_ms - lag_seconds * MS_PER_SECOND
-    return Window(end_ms - interval_seconds * MS_PER_SECOND, end_ms)
+def minute_of(timestamp_ms: int) -> int:
+    """The start of the minute ``timestamp_ms`` falls in."""
+    return timestamp_ms // MS_PER_MINUTE * MS_PER_MINUTE
 
 
-def event_time_ms(event: Any) -> int | None:
-    """The scheduled time of an EventBridge event in epoch ms, or None when the event carries no ``time``.
+def scheduled_window(scheduled_ms: int, interval_minutes: int, lag_seconds: int) -> Window:
+    """The window of the run scheduled at ``scheduled_ms``: the interval before its minute, ``lag_seconds`` earlier."""
+    end_ms = minute_of(scheduled_ms) - lag_seconds * MS_PER_SECOND
+    return Window(end_ms - interval_minutes * MS_PER_MINUTE, end_ms)
 
-    Raises ValueError when ``time`` is present but is not an ISO 8601 timestamp: silently falling back to the clock
-    would shift the window and break exactly-once reporting.
+
+def scheduled_minute_for(timestamp_ms: int, interval_minutes: int, lag_seconds: int) -> int:
+    """The scheduled minute whose window holds ``timestamp_ms``, for a schedule on whole multiples of the interval.
+
+    Run k (at minute k * interval) reports [k*I - I - lag, k*I - lag), so the moment t is in run k = floor((t +
+    lag) / I) + 1.
     """
-    if not isinstance(event, dict) or event.get("time") in (None, ""):
-        return None
-    raw = event["time"]
-    if not isinstance(raw, str):
-        raise ValueError(f"the event's time must be an ISO 8601 string (got {type(raw).__name__})")
-    return parse_iso_ms(raw)
+    interval_ms = interval_minutes * MS_PER_MINUTE
+    return ((timestamp_ms + lag_seconds * MS_PER_SECOND) // interval_ms + 1) * interval_ms
 
 
-def window_for_event(event: Any, now_ms: int, interval_seconds: int, lag_seconds: int) -> Window:
-    """The window for an invocation: from the event's ``time``, or from ``now_ms`` for a manual invocation."""
-    scheduled_ms = event_time_ms(event)
-    return scheduled_window(now_ms if scheduled_ms is None else scheduled_ms, interval_seconds, lag_seconds)
+def alarm_window(state_change_ms: int, period_seconds: int, evaluation_periods: int) -> Window:
+    """What an alarm that went to ALARM at ``state_change_ms`` looked at: its evaluation periods, to whole minutes.
+
+    The metric-filter data are per minute; the window runs from ``evaluation_periods`` periods before the minute
+    of the change to the end of that minute, so it holds every line the alarm counted.
+    """
+    end_ms = minute_of(state_change_ms) + MS_PER_MINUTE
+    return Window(max(end_ms - MS_PER_MINUTE - period_seconds * evaluation_periods * MS_PER_SECOND, 0), end_ms)
 
 
-def parse_iso_ms(text: str) -> int:
-    """``2026-11-25T12:05:00Z`` (or with fraction / offset) -> epoch ms; a missing offset means UTC."""
-    cleaned = text.strip()
-    if cleaned.endswith(("Z", "z")):
-        cleaned = cleaned[:-1] + "+00:00"
+def parse_iso_ms(text: Any) -> int:
+    """``2026-11-25T12:05:00Z`` (fraction and offset optional but for the zone) -> epoch ms; ValueError otherwise.
+
+    ASCII digits only, and years 1970-9999: an event time outside that is refused, not wrapped or overflowed.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"a time must be an ISO 8601 string (got {type(text).__name__})")
+    match = _ISO_TIME.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not an ISO 8601 UTC time like 2026-11-25T12:05:00Z: {text[:60]!r}")
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    fraction, zone = match.group(7) or "", match.group(8).upper()
+    offset = timedelta(0) if zone == "Z" else timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
     try:
-        parsed = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 timestamp: {text[:60]!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        moment -= offset if zone.startswith("+") or zone == "Z" else -offset
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a representable time: {text[:60]!r}") from None
     # Integer arithmetic, not float timestamps: window edges must be exact to the millisecond.
-    return (parsed - _EPOCH) // timedelta(milliseconds=1)
+    timestamp_ms = (moment - _EPOCH) // timedelta(milliseconds=1) + int((fraction[1:] or "0").ljust(3, "0")[:3])
+    if not 0 <= timestamp_ms <= LATEST_MS:
+        raise ValueError(f"a time must lie between 1970 and 9999: {text[:60]!r}")
+    return timestamp_ms
 
 
 def parse_duration_seconds(text: str) -> int:
     """``90s``, ``15m``, ``2h``, ``1d`` -> seconds (> 0)."""
-    match = _DURATION_PATTERN.match(text)
+    match = _DURATION.fullmatch(text.strip())
     if not match or int(match.group(1)) == 0:
         raise ValueError(f"a duration is a positive number followed by s, m, h or d, e.g. 15m (got {text!r})")
     return int(match.group(1)) * _DURATION_UNITS_S[match.group(2)]
@@ -120,3 +134,8 @@ def format_iso(timestamp_ms: int) -> str:
     """``2026-11-25T12:04:00.000Z`` for an epoch-ms timestamp."""
     moment = _EPOCH + timedelta(seconds=timestamp_ms // MS_PER_SECOND)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{timestamp_ms % MS_PER_SECOND:03d}Z"
+
+
+def format_hhmm(timestamp_ms: int) -> str:
+    """``12:05`` (UTC) for an epoch-ms timestamp."""
+    return (_EPOCH + timedelta(seconds=timestamp_ms // MS_PER_SECOND)).strftime("%H:%M")

@@ -1,0 +1,228 @@
+"""Query results -> the window's totals: requests, errors, rates, per-minute errors, unreadable lines, samples.
+
+Pure functions over GetQueryResults rows (lists of ``{"field", "value"}``, fields in any order, a field missing
+when the line had none). The totals come from the counts Insights returns, not from reading lines back:
+
+- ``lines``: every line of the window (the totals query);
+- per (minute, status): requests, and among them errors (status >= threshold, not ignored), by status and minute;
+- lines without a usable status ("unparsed"): ``lines`` less the lines whose status groups were usable;
+- per (status, method, route): requests and errors by route, hence each route's error rate.
+
+A stats result of MAX_ROWS rows may have been cut; the totals it feeds are then lower bounds, and say so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from accesslog_notifier.queries import MAX_ROWS, route_matches
+from accesslog_notifier.records import (
+    NO_VALUE,
+    Sample,
+    parse_line,
+    parse_status,
+    parse_timestamp_ms,
+    route_label,
+    route_parts,
+    safe_text,
+    sample_from_line,
+)
+from accesslog_notifier.window import Window, minute_of
+
+Row = Sequence[Mapping[str, str]]
+
+
+def row_fields(row: Row) -> dict[str, str]:
+    """A result row as a dict (a field the row lacks is absent, not empty)."""
+    fields: dict[str, str] = {}
+    for cell in row:
+        name, value = cell.get("field"), cell.get("value")
+        if isinstance(name, str) and isinstance(value, str):
+            fields[name] = value
+    return fields
+
+
+def _count(fields: Mapping[str, str], name: str) -> int | None:
+    value = fields.get(name)
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
+@dataclass
+class Totals:
+    """Everything the digest says about one window (errors exclude ignored statuses; ignored routes are not here)."""
+
+    lines: int = 0
+    requests: int = 0
+    errors: int = 0
+    ignored: int = 0
+    errors_by_status: Counter[int] = field(default_factory=Counter)
+    errors_by_route: Counter[str] = field(default_factory=Counter)
+    requests_by_route: Counter[str] = field(default_factory=Counter)
+    errors_by_minute: Counter[int] = field(default_factory=Counter)
+    samples: list[Sample] = field(default_factory=list)
+    unparsed_samples: int = 0
+    # Why a number is a lower bound ("at least"), per part of the digest; empty when everything is exact.
+    lower_bounds: list[str] = field(default_factory=list)
+    routes_exact: bool = True
+    bytes_scanned: float = 0.0
+
+    @property
+    def unparsed(self) -> int:
+        """Lines of the window without a usable status (not JSON, cut short, status "-" ...)."""
+        return max(self.lines - self.requests, 0)
+
+    @property
+    def complete(self) -> bool:
+        return not self.lower_bounds
+
+    def error_rate(self) -> float | None:
+        return self.errors / self.requests if self.requests else None
+
+    def add(self, other: Totals) -> None:
+        """Add another batch of log groups' totals (StartQuery takes 50 log groups)."""
+        self.lines += other.lines
+        self.requests += other.requests
+        self.errors += other.errors
+        self.ignored += other.ignored
+        self.errors_by_status.update(other.errors_by_status)
+        self.errors_by_route.update(other.errors_by_route)
+        self.requests_by_route.update(other.requests_by_route)
+        self.errors_by_minute.update(other.errors_by_minute)
+        self.samples.extend(other.samples)
+        self.unparsed_samples += other.unparsed_samples
+        self.lower_bounds.extend(other.lower_bounds)
+        self.routes_exact = self.routes_exact and other.routes_exact
+        self.bytes_scanned += other.bytes_scanned
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What counts as an error."""
+
+    threshold: int
+    ignore_statuses: frozenset[int] = frozenset()
+    ignore_routes: tuple[str, ...] = ()
+
+    def is_error(self, status: int) -> bool:
+        return status >= self.threshold and status not in self.ignore_statuses
+
+    def is_ignored_route(self, method: str | None, resource_path: str | None, route_key: str | None) -> bool:
+        return any(route_matches(route, method, resource_path, route_key) for route in self.ignore_routes)
+
+
+def count_totals(
+    totals_rows: Iterable[Row] | None,
+    routes_rows: Iterable[Row] | None,
+    minutes_rows: Iterable[Row] | None,
+    rules: Rules,
+    window: Window,
+) -> Totals:
+    """Totals from the three counting queries of one batch; None stands for a query that did not complete."""
+    totals = Totals()
+    if totals_rows is None:
+        totals.lower_bounds.append("the count of all lines did not complete")
+    else:
+        for row in totals_rows:
+            totals.lines += _count(row_fields(row), "lines") or 0
+
+    if minutes_rows is None:
+        totals.lower_bounds.append("the per-minute counts did not complete")
+    else:
+        minutes_rows = list(minutes_rows)
+        if len(minutes_rows) >= MAX_ROWS:
+            totals.lower_bounds.append(f"the per-minute counts filled the {MAX_ROWS:,}-row limit")
+        for row in minutes_rows:
+            fields = row_fields(row)
+            status, requests = parse_status(fields.get("status")), _count(fields, "requests")
+            if status is None or requests is None:
+                continue  # a group of lines without a usable status: they are the unparsed lines
+            totals.requests += requests
+            if status >= rules.threshold and status in rules.ignore_statuses:
+                totals.ignored += requests
+            elif rules.is_error(status):
+                totals.errors += requests
+                totals.errors_by_status[status] += requests
+                minute_ms = parse_timestamp_ms(fields.get("minute"))
+                if minute_ms is not None and window.start_ms - 60_000 < minute_ms < window.end_ms:
+                    totals.errors_by_minute[minute_of(minute_ms)] += requests
+
+    if routes_rows is None:
+        totals.routes_exact = False
+    else:
+        routes_rows = list(routes_rows)
+        if len(routes_rows) >= MAX_ROWS:
+            totals.routes_exact = False
+        for row in routes_rows:
+            fields = row_fields(row)
+            status, requests = parse_status(fields.get("status")), _count(fields, "requests")
+            if status is None or requests is None:
+                continue
+            method, resource, key = route_parts(fields.get("httpMethod"), fields.get("route"))
+            if rules.is_ignored_route(method, resource, key):
+                continue  # the query left it out already; this holds if a reading of the query did not
+            route = route_label(method, resource, key)
+            totals.requests_by_route[route] += requests
+            if rules.is_error(status):
+                totals.errors_by_route[route] += requests
+    if minutes_rows is None and routes_rows is not None:
+        # Without the per-minute counts, the route groups give the totals (exact unless they were cut).
+        totals.requests = sum(totals.requests_by_route.values())
+        totals.errors = sum(totals.errors_by_route.values())
+    return totals
+
+
+def pick_samples(rows: Iterable[Row], rules: Rules, window: Window, count: int) -> tuple[list[Sample], int]:
+    """Up to ``count`` error lines of the window, newest first, distinct (status, route) first; and how many lines
+    the samples query returned that are not usable (checked again here: the query's filter is only a preview)."""
+    distinct: list[Sample] = []
+    others: list[Sample] = []
+    seen: set[tuple[int, str]] = set()
+    unusable = 0
+    for row in rows:
+        fields = row_fields(row)
+        timestamp_ms = parse_timestamp_ms(fields.get("@timestamp"))
+        line = parse_line(fields.get("@message"))
+        if timestamp_ms is None or line is None:
+            unusable += 1
+            continue
+        if not window.start_ms <= timestamp_ms < window.end_ms:
+            continue
+        sample = sample_from_line(timestamp_ms, line)
+        if sample is None or not rules.is_error(sample.status):
+            continue
+        if rules.is_ignored_route(
+            _text_or_none(line.get("httpMethod")),
+            _text_or_none(line.get("resourcePath")),
+            _text_or_none(line.get("routeKey")),
+        ):
+            continue
+        key = (sample.status, sample.route)
+        if key not in seen and len(distinct) < count:
+            seen.add(key)
+            distinct.append(sample)
+        else:
+            others.append(sample)
+    chosen = distinct + others[: max(count - len(distinct), 0)]
+    return sorted(chosen, key=lambda sample: sample.timestamp_ms, reverse=True), unusable
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != NO_VALUE else None
+
+
+def scanned_bytes(statistics: Mapping[str, Any] | None) -> float:
+    """``bytesScanned`` of a GetQueryResults answer (a float on AWS), 0 when absent or not a number."""
+    value = (statistics or {}).get("bytesScanned")
+    try:
+        scanned = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return scanned if scanned >= 0 and scanned == scanned and scanned != float("inf") else 0.0
+
+
+__all__ = ["Row", "Rules", "Totals", "count_totals", "pick_samples", "row_fields", "safe_text", "scanned_bytes"]
