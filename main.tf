@@ -142,6 +142,11 @@ module "notifier" {
   create_notifier_failure_queue           = var.create_notifier_failure_queue
   notifier_failure_queue_kms_key_arn      = var.notifier_failure_queue_kms_key_arn
   notifier_package_path                   = var.notifier_package_path
+  notifier_kms_key_arn                    = var.notifier_kms_key_arn
+  enable_notifier_tracing                 = var.enable_notifier_tracing
+  notifier_subnet_ids                     = var.notifier_subnet_ids
+  notifier_security_group_ids             = var.notifier_security_group_ids
+  notifier_code_signing_config_arn        = var.notifier_code_signing_config_arn
   iam_role_path                           = var.iam_role_path
   iam_role_permissions_boundary_arn       = var.iam_role_permissions_boundary_arn
 

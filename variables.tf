@@ -593,6 +593,39 @@ variable "notifier_failure_queue_kms_key_arn" {
   default     = null
 }
 
+variable "notifier_kms_key_arn" {
+  description = "KMS key to encrypt the notifier's environment with, instead of Lambda's AWS managed key (the environment holds no secret)."
+  type        = string
+  default     = null
+}
+
+variable "enable_notifier_tracing" {
+  description = "Trace each notifier run with AWS X-Ray."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "notifier_subnet_ids" {
+  description = "Subnets to run the notifier in, inside your VPC (they need a NAT or VPC endpoints: it calls Logs, SSM and Slack). Empty: no VPC."
+  type        = list(string)
+  nullable    = false
+  default     = []
+}
+
+variable "notifier_security_group_ids" {
+  description = "Security groups of the notifier in your VPC (with notifier_subnet_ids)."
+  type        = list(string)
+  nullable    = false
+  default     = []
+}
+
+variable "notifier_code_signing_config_arn" {
+  description = "Lambda code signing configuration for the notifier, where signed code is required (sign the zip and give it as notifier_package_path)."
+  type        = string
+  default     = null
+}
+
 variable "notifier_package_path" {
   description = "Path of the notifier's zip; defaults to the bundle's committed source_code/dist/notifier.zip."
   type        = string

@@ -1,29 +1,37 @@
-"""Storm benchmark: N error lines in one window, the handler in-process, Slack rate-limited like the real one.
+"""Storm benchmark: the notifier's handler in-process over one five-minute window on moto's server, whose Logs
+Insights runs the real query strings (tests/support/logs_insights.py), Slack rate-limited like the real one.
 
-Starts moto's server and a SlackReceiver(rate_per_second=1, burst=3), writes N access-log lines (all 4xx/5xx) into
-one five-minute window of a log group, stores the receiver's URL as an SSM SecureString, and runs
-``lambda_handler`` with a fake 300 s Lambda context, the default dependencies and the real sleep. Prints, per N:
-lines matched, lines counted in the delivered messages (read back from what the receiver got), messages sent,
-wall seconds, handler CPU seconds (this process only: moto runs in a subprocess) and peak Python memory
-(tracemalloc, measured in a second run because tracing slows Python down).
+For each case it writes the lines (all of one log group, or spread over several), stores the receiver's URL as an
+SSM SecureString, runs ``lambda_handler`` on the scheduled event of that window with a 300 s context, the default
+dependencies and the real sleep, and prints one JSON line, then a table:
 
-    .venv/bin/python bench/storm.py                  # N = 10,000 and 100,000
-    .venv/bin/python bench/storm.py --lines 25000 --profile
+- exact: every count in the summary equals what was written (errors, requests, unreadable lines), and the
+  delivered digest says the same number;
+- msgs, queries, rows (result rows read back), bytes scanned (summed over the queries, as Logs Insights reports
+  it) and their cost per run and per month (8,640 runs at the default schedule, $0.005 per GB scanned);
+- wall seconds, handler CPU seconds (this process: moto runs in a subprocess), peak Python memory (tracemalloc, in a
+  second run: tracing slows Python down);
+- ``--rss`` also runs one 10,000-line window in a fresh interpreter, from the committed zip, and prints its peak
+  resident set (boto3 included): what sizes the Lambda's memory.
 
-This is a measurement, not a test: it asserts nothing and always prints its figures.
+    .venv/bin/python bench/storm.py                 # the four cases of bench/README.md
+    .venv/bin/python bench/storm.py --case 10k --rss
+
+It is a measurement, not a test: it asserts nothing and always prints its figures.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
-import pstats
 import re
+import resource
+import subprocess
 import sys
 import time
 import tracemalloc
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,31 +41,37 @@ sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "source_code" / "notifier")]
 import boto3  # noqa: E402
 
 from tests.support.moto_server import MotoServer, aws_environment  # noqa: E402
+from tests.support.notifier import WallClockContext, next_scheduled_minutes, scheduled_event, window_of  # noqa: E402
 from tests.support.slack_receiver import SlackReceiver  # noqa: E402
 
-GROUP = "/aws/apigateway/storm-prod"
 PARAMETER = "/bench/slack-webhook"
 REGION = "us-east-1"
-INTERVAL_MS = 300_000
-LAG_MS = 60_000
+RUNS_PER_MONTH = 30 * 24 * 12  # every 5 minutes
+PRICE_PER_GB = 0.005
 MAX_BATCH_EVENTS = 10_000
 MAX_BATCH_BYTES = 1_000_000  # PutLogEvents allows 1,048,576 bytes, counting 26 bytes per event
-STATUSES = (400, 403, 404, 429, 500, 502, 503, 504)
+ERROR_STATUSES = (400, 403, 404, 429, 500, 502, 503, 504)
 RESOURCES = ("/orders", "/orders/{id}", "/users/{id}", "/search", "/carts/{id}/items")
 
 
-class FakeContext:
-    """A Lambda context that counts down from 300 s of real time."""
-
-    def __init__(self, budget_ms: int = 300_000) -> None:
-        self.deadline = time.monotonic() + budget_ms / 1000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return int((self.deadline - time.monotonic()) * 1000)
+@dataclass(frozen=True)
+class Case:
+    name: str
+    lines: int
+    error_every: int  # every nth line is an error (1: all)
+    log_groups: int = 1
 
 
-def access_line(index: int) -> str:
-    status = STATUSES[index % len(STATUSES)]
+CASES = {
+    "10k": Case("10,000 error lines", 10_000, 1),
+    "1m": Case("1,000,000 error lines", 1_000_000, 1),
+    "busy": Case("busy API: 1,000,000 requests, 0.1 % errors", 1_000_000, 1000),
+    "50groups": Case("50 log groups, 2,000 lines each", 100_000, 10, log_groups=50),
+}
+
+
+def access_line(index: int, error: bool) -> str:
+    status = ERROR_STATUSES[index % len(ERROR_STATUSES)] if error else 200
     resource = RESOURCES[index % len(RESOURCES)]
     return json.dumps(
         {
@@ -72,8 +86,8 @@ def access_line(index: int) -> str:
             "path": "/prod" + resource.replace("{id}", str(index % 1000)),
             "status": status,
             "protocol": "HTTP/1.1",
-            "responseLength": 36,
-            "responseLatency": 20 + index % 3000,
+            "responseLength": "36",
+            "responseLatency": str(20 + index % 3000),
             "integrationStatus": "200",
             "integrationErrorMessage": "Lambda function timed out" if status == 504 else "-",
             "xrayTraceId": f"Root=1-5eb74f56-{index:024x}",
@@ -83,123 +97,181 @@ def access_line(index: int) -> str:
     )
 
 
-def write_lines(logs: Any, count: int, start_ms: int, end_ms: int) -> None:
-    """``count`` lines spread evenly over [start_ms, end_ms), in batches within PutLogEvents' limits."""
-    logs.create_log_group(logGroupName=GROUP)
-    logs.create_log_stream(logGroupName=GROUP, logStreamName="storm")
-    step = (end_ms - start_ms) / count
-    batch: list[dict[str, Any]] = []
-    batch_bytes = 0
-    for index in range(count):
-        message = access_line(index)
-        size = len(message.encode()) + 26
-        if batch and (len(batch) == MAX_BATCH_EVENTS or batch_bytes + size > MAX_BATCH_BYTES):
-            logs.put_log_events(logGroupName=GROUP, logStreamName="storm", logEvents=batch)
-            batch, batch_bytes = [], 0
-        batch.append({"timestamp": start_ms + int(index * step), "message": message})
-        batch_bytes += size
-    if batch:
-        logs.put_log_events(logGroupName=GROUP, logStreamName="storm", logEvents=batch)
+def write(logs: Any, case: Case, start_ms: int, end_ms: int) -> dict[str, int]:
+    """Write the case's lines evenly over [start_ms, end_ms); return what was written, counted here."""
+    per_group = case.lines // case.log_groups
+    written = {"lines": 0, "errors": 0}
+    step = (end_ms - start_ms) / per_group
+    for group_index in range(case.log_groups):
+        group = f"/aws/apigateway/bench-{group_index:02d}"
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="storm")
+        batch: list[dict[str, Any]] = []
+        batch_bytes = 0
+        for index in range(per_group):
+            error = index % case.error_every == 0
+            message = access_line(index, error)
+            size = len(message) + 26
+            if batch and (len(batch) == MAX_BATCH_EVENTS or batch_bytes + size > MAX_BATCH_BYTES):
+                logs.put_log_events(logGroupName=group, logStreamName="storm", logEvents=batch)
+                batch, batch_bytes = [], 0
+            batch.append({"timestamp": start_ms + int(index * step), "message": message})
+            batch_bytes += size
+            written["lines"] += 1
+            written["errors"] += error
+        if batch:
+            logs.put_log_events(logGroupName=group, logStreamName="storm", logEvents=batch)
+    return written
 
 
-def counted_in_messages(posts: list[Any]) -> int | None:
-    """The total the delivered digest states (its first message), read back from what the receiver got."""
+def digest_errors(posts: list[Any]) -> int | None:
+    """The error count the delivered digest states, read back from what the receiver got."""
     delivered = [post.payload for post in posts if post.answered_status == 200]
-    if not delivered:
-        return None
-    match = re.search(r"([\d,]+) error responses?", delivered[0]["text"])
+    match = re.search(r"([\d,]+) errors? in", delivered[0]["text"]) if delivered else None
     return int(match.group(1).replace(",", "")) if match else None
 
 
-def run_once(lines: int, scheduled_ms: int, *, profile: bool, trace_memory: bool) -> dict[str, Any]:
+def run_handler(minute: int, trace_memory: bool) -> tuple[dict[str, Any], float, float, float | None, list[Any]]:
     from accesslog_notifier import handler
 
     with SlackReceiver(rate_per_second=1, burst=3) as receiver:
         boto3.client("ssm").put_parameter(
             Name=PARAMETER, Value=receiver.webhook_url, Type="SecureString", Overwrite=True
         )
-        handler.reset_default_dependencies()
+        handler._default_dependencies = None
         handler.default_dependencies()  # a warm container: clients exist, the webhook URL is not read yet
-        event = {"source": "aws.events", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(scheduled_ms / 1000))}
-        profiler = cProfile.Profile() if profile else None
         if trace_memory:
             tracemalloc.start()
         wall_started, cpu_started = time.perf_counter(), time.process_time()
-        if profiler:
-            profiler.enable()
         try:
-            summary = handler.lambda_handler(event, FakeContext())
-            error = None
+            summary = handler.lambda_handler(scheduled_event(minute), WallClockContext())
         except handler.NotifierError as failure:
-            summary, error = failure.summary, str(failure)
-        if profiler:
-            profiler.disable()
+            summary = failure.summary
         cpu_s, wall_s = time.process_time() - cpu_started, time.perf_counter() - wall_started
-        peak_bytes = tracemalloc.get_traced_memory()[1] if trace_memory else None
+        peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else None
         if trace_memory:
             tracemalloc.stop()
         posts = receiver.wait_for_posts(summary.get("messages_sent", 0))
-        result = {
-            "lines": lines,
-            "matched": summary.get("matched"),
-            "counted_in_messages": counted_in_messages(posts),
-            "messages_sent": summary.get("messages_sent"),
-            "posts_received": len(posts),
-            "complete": summary.get("complete"),
-            "queries": summary.get("queries"),
-            "rows_read": summary.get("rows_read"),
-            "wall_s": round(wall_s, 2),
-            "handler_cpu_s": round(cpu_s, 3),
-            "peak_mib": round(peak_bytes / 2**20, 1) if peak_bytes is not None else None,
-            "error": error,
-        }
-    if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-    return result
+    return summary, wall_s, cpu_s, peak, posts
+
+
+RSS_SCRIPT = """
+import json, os, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from accesslog_notifier import handler
+
+class Context:
+    def get_remaining_time_in_millis(self):
+        return 300_000
+
+summary = handler.lambda_handler(json.loads(sys.argv[2]), Context())
+print(json.dumps({"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "errors": summary["errors"]}))
+"""
+
+
+def measure_rss(minute: int) -> dict[str, Any]:
+    """Peak RSS of one run in a fresh interpreter, from the committed zip (boto3 and all)."""
+    with SlackReceiver() as receiver:
+        boto3.client("ssm").put_parameter(
+            Name=PARAMETER, Value=receiver.webhook_url, Type="SecureString", Overwrite=True
+        )
+        zip_path = str(REPO_ROOT / "source_code" / "dist" / "notifier.zip")
+        completed = subprocess.run(
+            [sys.executable, "-c", RSS_SCRIPT, zip_path, json.dumps(scheduled_event(minute))],
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return json.loads(completed.stdout) if completed.returncode == 0 else {"error": completed.stderr[-500:]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lines", type=int, action="append", help="lines to write (repeatable; default 10000, 100000)")
-    parser.add_argument("--query-limit", type=int, default=10000)
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of the handler run")
+    parser.add_argument("--case", action="append", choices=sorted(CASES), help="repeatable; default: all four")
+    parser.add_argument("--rss", action="store_true", help="also measure a 10,000-line run's peak RSS from the zip")
     args = parser.parse_args()
 
     results = []
     with MotoServer() as server:
         os.environ.update(aws_environment(server.endpoint_url, REGION))
-        os.environ.update(
-            {
-                "LOG_GROUP_NAMES": json.dumps([GROUP]),
-                "WEBHOOK_PARAMETER_NAME": PARAMETER,
-                "QUERY_LIMIT": str(args.query_limit),
-                "LOG_LEVEL": "WARNING",
-            }
-        )
-        for lines in args.lines or [10_000, 100_000]:
+        os.environ.update({"WEBHOOK_PARAMETER_NAME": PARAMETER, "LOG_LEVEL": "WARN"})
+        for key in args.case or list(CASES):
+            case = CASES[key]
             server.reset()
-            now_ms = time.time_ns() // 1_000_000
-            scheduled_ms = (now_ms // INTERVAL_MS) * INTERVAL_MS - 3_600_000
-            logs = boto3.client("logs")
+            groups = [f"/aws/apigateway/bench-{index:02d}" for index in range(case.log_groups)]
+            os.environ["LOG_GROUP_NAMES"] = json.dumps(groups)
+            [minute] = next_scheduled_minutes(1)
+            start_ms, end_ms = window_of(minute)
             write_started = time.perf_counter()
-            write_lines(logs, lines, scheduled_ms - INTERVAL_MS - LAG_MS, scheduled_ms - LAG_MS)
+            written = write(boto3.client("logs"), case, start_ms, end_ms)
             write_s = time.perf_counter() - write_started
-            timed = run_once(lines, scheduled_ms, profile=args.profile, trace_memory=False)
-            traced = run_once(lines, scheduled_ms, profile=False, trace_memory=True)
-            timed["peak_mib"] = traced["peak_mib"]
-            timed["write_s"] = round(write_s, 1)
-            results.append(timed)
-            print(json.dumps(timed), flush=True)
+            summary, wall_s, cpu_s, _, posts = run_handler(minute, trace_memory=False)
+            _, _, _, peak_mib, _ = run_handler(minute, trace_memory=True)
+            scanned = summary.get("bytes_scanned", 0)
+            result = {
+                "case": case.name,
+                "exact": (summary.get("errors"), summary.get("requests"), summary.get("unparsed"), digest_errors(posts))
+                == (written["errors"], written["lines"], 0, written["errors"]),
+                "errors": summary.get("errors"),
+                "requests": summary.get("requests"),
+                "messages": summary.get("messages_sent"),
+                "queries": summary.get("queries"),
+                "rows_read": summary.get("rows_read"),
+                "bytes_scanned": scanned,
+                "cost_per_run_usd": round(scanned / 1e9 * PRICE_PER_GB, 7),
+                "cost_per_month_usd": round(scanned / 1e9 * PRICE_PER_GB * RUNS_PER_MONTH, 2),
+                "wall_s": round(wall_s, 2),
+                "handler_cpu_s": round(cpu_s, 3),
+                "peak_mib": round(peak_mib, 1) if peak_mib is not None else None,
+                "write_s": round(write_s, 1),
+            }
+            if args.rss and key == "10k":
+                result.update(measure_rss(minute))
+            results.append(result)
+            print(json.dumps(result), flush=True)
+        print(f"bench process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
     print()
-    header = f"{'lines':>8} {'matched':>8} {'counted':>8} {'msgs':>4} {'queries':>7} {'rows':>7} {'wall s':>7} "
-    header += f"{'cpu s':>6} {'peak MiB':>8} complete"
-    print(header)
+    columns = (
+        "case",
+        "exact",
+        "msgs",
+        "queries",
+        "rows",
+        "scanned MB",
+        "$/run",
+        "$/month",
+        "wall s",
+        "cpu s",
+        "peak MiB",
+    )
+    widths = (44, 5, 4, 7, 5, 10, 10, 8, 7, 6, 8)
+
+    def row(values: tuple[Any, ...]) -> str:
+        cells = [f"{values[0]!s:<{widths[0]}}"] + [
+            f"{value!s:>{width}}" for value, width in zip(values[1:], widths[1:], strict=True)
+        ]
+        return " ".join(cells)
+
+    print(row(columns))
     for result in results:
         print(
-            f"{result['lines']:>8} {result['matched']:>8} {result['counted_in_messages'] or 0:>8} "
-            f"{result['messages_sent']:>4} {result['queries']:>7} {result['rows_read']:>7} {result['wall_s']:>7} "
-            f"{result['handler_cpu_s']:>6} {result['peak_mib']:>8} {result['complete']}"
+            row(
+                (
+                    result["case"],
+                    "yes" if result["exact"] else "NO",
+                    result["messages"],
+                    result["queries"],
+                    result["rows_read"],
+                    f"{result['bytes_scanned'] / 1e6:.1f}",
+                    f"{result['cost_per_run_usd']:.7f}",
+                    f"{result['cost_per_month_usd']:.2f}",
+                    result["wall_s"],
+                    result["handler_cpu_s"],
+                    result["peak_mib"],
+                )
+            )
         )
     return 0
 

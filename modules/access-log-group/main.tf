@@ -68,6 +68,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Retention is an input (access_log_retention_in_days, any CloudWatch value or never); 90 days by default keeps the log that finds errors affordable at high request rates. Set 365 or more where a policy requires it.
   count = var.create_access_log_group ? 1 : 0
 
   name              = local.log_group_name
@@ -81,6 +82,8 @@ resource "aws_cloudwatch_log_group" "this" {
 # the key, for this log group only (the encryption context carries the log group's ARN). CloudWatch Logs User
 # Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service", step 2.
 data "aws_iam_policy_document" "kms_key_policy" {
+  #checkov:skip=CKV_AWS_111:This is a KMS key policy for the caller to merge, not an identity policy: in a key policy "*" is the key itself (AWS KMS Developer Guide, "Key policies"), and the statement is limited to one service principal.
+  #checkov:skip=CKV_AWS_356:This is a KMS key policy for the caller to merge, not an identity policy: in a key policy "*" is the key itself (AWS KMS Developer Guide, "Key policies"), and the statement is limited to one service principal.
   statement {
     sid = "CloudWatchLogsUseKeyForAccessLogGroup"
     actions = [

@@ -294,6 +294,59 @@ variable "notifier_log_kms_key_arn" {
   }
 }
 
+variable "notifier_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the function's environment with, instead of Lambda's AWS managed key. The environment holds no secret (the webhook URL is in SSM); organisations that want every environment under their own key can have it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notifier_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.notifier_kms_key_arn))
+    error_message = "notifier_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.notifier_kms_key_arn)})."
+  }
+}
+
+variable "enable_notifier_tracing" {
+  description = "Trace each run with AWS X-Ray (tracing mode Active; X-Ray bills per trace recorded)."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "notifier_subnet_ids" {
+  description = "Subnets to run the function in, when it must run inside your VPC. It calls Logs, SSM and Slack (the internet): those subnets need a NAT gateway, or VPC endpoints for Logs and SSM and a proxy for Slack. Empty: no VPC."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = alltrue([for subnet in var.notifier_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", subnet))])
+    error_message = "notifier_subnet_ids must be subnet ids like subnet-0a1b2c3d4e5f60718 (got ${jsonencode(var.notifier_subnet_ids)})."
+  }
+}
+
+variable "notifier_security_group_ids" {
+  description = "Security groups of the function in your VPC (with notifier_subnet_ids); they must allow outbound HTTPS."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = alltrue([for group in var.notifier_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", group))]) && (length(var.notifier_security_group_ids) > 0) == (length(var.notifier_subnet_ids) > 0)
+    error_message = "notifier_security_group_ids must be security group ids like sg-0a1b2c3d4e5f60718, given together with notifier_subnet_ids (got ${jsonencode(var.notifier_security_group_ids)})."
+  }
+}
+
+variable "notifier_code_signing_config_arn" {
+  description = "ARN of a Lambda code signing configuration, where the organisation requires signed code. The committed zip is not signed: sign it with AWS Signer and give the signed package's path as notifier_package_path."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notifier_code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]{17}$", var.notifier_code_signing_config_arn))
+    error_message = "notifier_code_signing_config_arn must be a code signing configuration ARN like arn:aws:lambda:<region>:<account-id>:code-signing-config:csc-0123456789abcdef0 (got ${jsonencode(var.notifier_code_signing_config_arn)})."
+  }
+}
+
 variable "notifier_package_path" {
   description = "Path of the function's zip. Defaults to the bundle's committed, deterministic source_code/dist/notifier.zip; give your own build to override."
   type        = string

@@ -12,6 +12,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "execution" {
+  #checkov:skip=CKV_AWS_338:Retention is an input (execution_log_retention_in_days, any CloudWatch value or never); INFO execution logs are large and for debugging, so the default is 30 days. Set 365 or more where a policy requires it.
   count = var.create_execution_log_group ? 1 : 0
 
   name              = local.execution_log_group_name
@@ -25,6 +26,7 @@ resource "aws_cloudwatch_log_group" "execution" {
 # account settings to enable logging" otherwise. Give this module depends_on on whatever manages that setting
 # (the root module does).
 resource "aws_api_gateway_method_settings" "this" {
+  #checkov:skip=CKV_AWS_225:Caching changes what clients receive and is billed per hour of cache; this module configures logging and metrics and leaves caching to the stage's owner, who can set it on the stage.
   rest_api_id = var.rest_api_id
   stage_name  = var.stage_name
   method_path = var.method_path
@@ -46,6 +48,8 @@ resource "aws_api_gateway_method_settings" "this" {
 # the key, for this log group only (the encryption context carries the log group's ARN). CloudWatch Logs User
 # Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service", step 2.
 data "aws_iam_policy_document" "kms_key_policy" {
+  #checkov:skip=CKV_AWS_111:This is a KMS key policy for the caller to merge, not an identity policy: in a key policy "*" is the key itself (AWS KMS Developer Guide, "Key policies"), and the statement is limited to one service principal.
+  #checkov:skip=CKV_AWS_356:This is a KMS key policy for the caller to merge, not an identity policy: in a key policy "*" is the key itself (AWS KMS Developer Guide, "Key policies"), and the statement is limited to one service principal.
   statement {
     sid = "CloudWatchLogsUseKeyForExecutionLogGroup"
     actions = [

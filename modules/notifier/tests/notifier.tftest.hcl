@@ -483,3 +483,73 @@ run "rejects_python_3_14_which_provider_5_does_not_accept" {
 
   expect_failures = [var.notifier_runtime]
 }
+
+run "hardening_options_are_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.tracing_config[0].mode == "PassThrough" && length(aws_lambda_function.this.vpc_config) == 0 && aws_lambda_function.this.kms_key_arn == null && aws_lambda_function.this.code_signing_config_arn == null
+    error_message = "No tracing, VPC, own key or code signing unless asked for."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.xray) == 0 && length(aws_iam_role_policy_attachment.vpc_access) == 0
+    error_message = "The role gets the X-Ray and VPC policies only when they are used."
+  }
+}
+
+run "hardening_options_reach_the_function_and_its_role" {
+  command = plan
+
+  variables {
+    notifier_kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    enable_notifier_tracing          = true
+    notifier_subnet_ids              = ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"]
+    notifier_security_group_ids      = ["sg-0a1b2c3d4e5f60718"]
+    notifier_code_signing_config_arn = "arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-0123456789abcdef0"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.tracing_config[0].mode == "Active" && aws_lambda_function.this.kms_key_arn == var.notifier_kms_key_arn && aws_lambda_function.this.code_signing_config_arn == var.notifier_code_signing_config_arn
+    error_message = "Tracing, the environment key and code signing must reach the function."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.vpc_config[0].subnet_ids == toset(var.notifier_subnet_ids) && aws_lambda_function.this.vpc_config[0].security_group_ids == toset(var.notifier_security_group_ids)
+    error_message = "Subnets and security groups must reach the function's VPC config."
+  }
+
+  assert {
+    condition     = endswith(aws_iam_role_policy_attachment.xray[0].policy_arn, ":iam::aws:policy/AWSXRayDaemonWriteAccess") && endswith(aws_iam_role_policy_attachment.vpc_access[0].policy_arn, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    error_message = "The role must be able to send traces and create network interfaces."
+  }
+
+  assert {
+    condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.resources if statement.sid == "DecryptOwnEnvironment"][0] == toset([var.notifier_kms_key_arn])
+    error_message = "The role must be allowed to decrypt its own environment with the given key."
+  }
+}
+
+run "rejects_bad_hardening_inputs" {
+  command = plan
+
+  variables {
+    notifier_kms_key_arn             = "alias/lambda"
+    notifier_subnet_ids              = ["subnet-xyz"]
+    notifier_code_signing_config_arn = "csc-0123456789abcdef0"
+  }
+
+  expect_failures = [
+    var.notifier_kms_key_arn, var.notifier_subnet_ids, var.notifier_code_signing_config_arn,
+  ]
+}
+
+run "rejects_subnets_without_security_groups" {
+  command = plan
+
+  variables {
+    notifier_subnet_ids = ["subnet-0a1b2c3d4e5f60718"]
+  }
+
+  expect_failures = [var.notifier_security_group_ids]
+}

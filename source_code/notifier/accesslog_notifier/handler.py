@@ -253,6 +253,7 @@ def run_window(
         "log_groups": len(settings.log_group_names),
         "queries": sum(1 for outcome in outcomes if outcome.query_id),
         "query_failures": sum(1 for outcome in outcomes if outcome.status == "Failed"),
+        "rows_read": sum(len(outcome.rows) for outcome in outcomes),
         "lines": totals.lines,
         "requests": totals.requests,
         "errors": totals.errors,
