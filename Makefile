@@ -1,6 +1,6 @@
 # The one entry point for people. Each target runs one command; the venv (.venv) is created or updated first
 # whenever pyproject.toml changed. `make help` lists the targets.
-.PHONY: help demo test package docs fmt bench
+.PHONY: help demo test package docs edges fmt bench scan mutation
 
 VENV := .venv/.installed
 
@@ -22,8 +22,17 @@ package: $(VENV)  ## Rebuild the committed Lambda zips under source_code/dist/ f
 docs: $(VENV)  ## Regenerate the generated parts of the READMEs (inputs/outputs tables)
 	.venv/bin/python -m tools.docs
 
+edges: $(VENV)  ## Regenerate each module's edges.tftest.hcl from its edges.json (both edges of every validation)
+	.venv/bin/python -m tools.edges
+
 fmt: $(VENV)  ## Format Terraform and Python
 	tools/fmt
 
 bench: $(VENV)  ## The notifier storm benchmark (prints figures)
 	.venv/bin/python bench/storm.py
+
+scan: $(VENV)  ## checkov over every module, as security teams run it (0 failed checks expected)
+	tools/scan
+
+mutation: $(VENV)  ## Mutation score of the notifier package under its unit tests (mutmut; ~10 min on 2 cores)
+	tools/mutation

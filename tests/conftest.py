@@ -1,9 +1,15 @@
-"""Fixtures that start real servers live here, once: moto's server for AWS and an HTTP receiver for Slack."""
+"""Fixtures that start real servers live here, once: moto's server for AWS and an HTTP receiver for Slack.
+
+Markers say which tests start servers (``-m "not moto"`` runs without the emulator): a test that starts moto's
+server must be marked ``moto``, one that starts a Slack receiver ``slack_receiver``, and one that drives terraform
+or moto ``integration``. The hooks at the end enforce it while the servers start, so a forgotten marker fails the
+test that forgot it instead of being discovered by someone's ``-m`` selection.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import boto3
@@ -82,3 +88,42 @@ def module_aws(moto_server: MotoServer) -> Iterator[dict[str, str]]:
     """Like `aws`, for a whole test module that shares one deployment: reset once, environment set throughout."""
     with pytest.MonkeyPatch.context() as patch:
         yield _clean_emulator_environment(moto_server, patch)
+
+
+################################################################################
+# Markers say which tests start servers
+################################################################################
+
+# The test being set up, run or torn down; servers started meanwhile are started for it.
+_running: list[pytest.Item] = []
+# Marker a test needs for each kind of server it starts.
+SERVER_MARKERS = {MotoServer: ("moto", "integration"), SlackReceiver: ("slack_receiver",)}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def _requiring_markers(server_class: type, start: Callable) -> Callable:
+    def checked_start(self, *args, **kwargs):
+        if _running:
+            item = _running[-1]
+            missing = [name for name in SERVER_MARKERS[server_class] if item.get_closest_marker(name) is None]
+            if missing:
+                raise pytest.UsageError(
+                    f"{item.nodeid} starts {server_class.__name__} but is not marked {', '.join(missing)}: add "
+                    f"pytestmark = [pytest.mark.{', pytest.mark.'.join(SERVER_MARKERS[server_class])}] to its module"
+                )
+        return start(self, *args, **kwargs)
+
+    return checked_start
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for server_class in SERVER_MARKERS:
+        server_class.start = _requiring_markers(server_class, server_class.start)

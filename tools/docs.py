@@ -1,10 +1,12 @@
-"""The generated parts of the READMEs: inputs/outputs tables, and the notifier settings table.
+"""The generated parts of the READMEs: inputs/outputs tables, the notifier settings table, the checkov skips.
 
 terraform-docs cannot be installed here, so this does its job for the root module and every module under
 modules/: the tables go between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->`` (terraform-docs' own
 markers, so users who have it can regenerate them). The notifier settings (keys of ``notifier_settings``) come from
 the one declaration the function and the module share, source_code/notifier/accesslog_notifier/settings.json, and go
-between ``<!-- BEGIN_NOTIFIER_SETTINGS -->`` and ``<!-- END_NOTIFIER_SETTINGS -->``.
+between ``<!-- BEGIN_NOTIFIER_SETTINGS -->`` and ``<!-- END_NOTIFIER_SETTINGS -->``. The checkov findings the modules
+accept (``#checkov:skip=ID:reason`` where they stand) are listed in the root README between
+``<!-- BEGIN_CHECKOV_SKIPS -->`` and ``<!-- END_CHECKOV_SKIPS -->``.
 
     python -m tools.docs          # rewrite the tables
     python -m tools.docs --check  # exit 1 if a README's tables differ from the code
@@ -29,6 +31,11 @@ from accesslog_notifier.config import contract, describe_rule  # noqa: E402
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 SETTINGS_BEGIN, SETTINGS_END = "<!-- BEGIN_NOTIFIER_SETTINGS -->", "<!-- END_NOTIFIER_SETTINGS -->"
+SKIPS_BEGIN, SKIPS_END = "<!-- BEGIN_CHECKOV_SKIPS -->", "<!-- END_CHECKOV_SKIPS -->"
+# The README that lists the checkov findings the bundle accepts, with their reasons.
+SKIPS_README = "README.md"
+_SKIP = re.compile(r"#checkov:skip=(?P<check>[A-Z0-9_]+)(?::(?P<reason>.*))?$")
+_BLOCK = re.compile(r'^(?P<kind>resource|data) "(?P<type>[^"]+)" "(?P<name>[^"]+)"')
 # READMEs that document notifier_settings.
 SETTINGS_READMES = ("README.md", "modules/notifier/README.md")
 REGENERATE_COMMAND = "make docs"
@@ -103,6 +110,37 @@ def render_settings_table() -> str:
     return "\n".join(lines)
 
 
+def checkov_skips() -> list[dict[str, str]]:
+    """Every ``#checkov:skip`` under modules/: module, block address, check id and reason (empty if none given)."""
+    skips = []
+    for tf_file in sorted((REPO_ROOT / "modules").glob("*/*.tf")):
+        address = ""
+        for line in tf_file.read_text().splitlines():
+            block = _BLOCK.match(line)
+            if block:
+                prefix = "data." if block["kind"] == "data" else ""
+                address = f"{prefix}{block['type']}.{block['name']}"
+            skip = _SKIP.search(line.strip())
+            if skip:
+                skips.append(
+                    {
+                        "module": tf_file.parent.name,
+                        "address": address,
+                        "check": skip["check"],
+                        "reason": (skip["reason"] or "").strip(),
+                    }
+                )
+    return skips
+
+
+def render_skips_table() -> str:
+    """The accepted checkov findings, where they stand and why."""
+    lines = ["| Module | Resource | Check | Why it is accepted |", "|---|---|---|---|"]
+    for skip in checkov_skips():
+        lines.append(f"| `{skip['module']}` | `{skip['address']}` | {skip['check']} | {_prose(skip['reason'])} |")
+    return "\n".join(lines)
+
+
 def updated_readme(readme_text: str, tables: str, begin: str = BEGIN, end: str = END) -> str:
     """The README with the text between the markers replaced by ``tables``."""
     if begin not in readme_text or end not in readme_text:
@@ -118,6 +156,8 @@ def regenerated(readme: Path) -> str:
     text = updated_readme(text, render_tables(readme.parent))
     if readme.relative_to(REPO_ROOT).as_posix() in SETTINGS_READMES:
         text = updated_readme(text, render_settings_table(), SETTINGS_BEGIN, SETTINGS_END)
+    if readme.relative_to(REPO_ROOT).as_posix() == SKIPS_README:
+        text = updated_readme(text, render_skips_table(), SKIPS_BEGIN, SKIPS_END)
     return text
 
 

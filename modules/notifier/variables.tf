@@ -83,7 +83,7 @@ variable "notifier_settings" {
 
   validation {
     condition = alltrue([
-      for key, value in try(var.notifier_settings, {}) : !contains(keys(local.tunables), key) || try(
+      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : !contains(keys(local.tunables), key) || try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
         local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
         local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
@@ -91,7 +91,7 @@ variable "notifier_settings" {
       )
     ])
     error_message = join(" ", [
-      for key, value in try(var.notifier_settings, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
+      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
         local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
         local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,

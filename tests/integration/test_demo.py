@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

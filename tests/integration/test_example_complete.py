@@ -17,7 +17,7 @@ from tests.support.deployment import PLAN_NO_CHANGES, REPO_ROOT, Deployment, dep
 from tests.support.iam_policy import ALLOW, IMPLICIT_DENY, Request, evaluate
 from tests.support.slack_receiver import SlackReceiver
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 
 NAME = "example-api"
 CLOUDWATCH_ROLE = "apigateway-cloudwatch-us-east-1"  # per region, not per API

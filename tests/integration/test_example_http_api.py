@@ -30,7 +30,7 @@ from tests.support.notifier import (
 from tests.support.slack_receiver import SlackReceiver
 from tools.demo import render_access_log_line
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 
 NAME = "example-http-api"
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto]
 
 EXISTING_GROUP = "/teams/orders/prod-accesslog"
 

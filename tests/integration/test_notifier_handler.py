@@ -42,7 +42,7 @@ from tests.support.notifier import (
 )
 from tests.support.slack_receiver import Answer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GROUP = "/aws/apigateway/orders-prod"

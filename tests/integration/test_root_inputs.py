@@ -16,7 +16,7 @@ import pytest
 from tests.support.deployment import scratch_runner
 from tests.support.terraform import TerraformError
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto]
 
 BAD_VALUES = """
 module "api" {

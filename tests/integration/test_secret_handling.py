@@ -16,7 +16,7 @@ import pytest
 from tests.support.deployment import scratch_runner
 from tests.support.terraform import PLAN_CHANGES, TerraformError
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.moto]
 
 SECRET = "T0SECRET/B0SECRET/DoNotLeakThisToken"
 

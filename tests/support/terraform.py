@@ -91,6 +91,12 @@ class TerraformRunner:
     def validate(self) -> str:
         return self._call("validate", partial(self._tf.cmd, "validate"), no_color=IsFlagged)[1]
 
+    def test(self, test_file: str) -> tuple[int, str]:
+        """``terraform test`` of one file (plan-time, mock provider): its exit code and everything it printed."""
+        with _environment(self._env()):
+            returncode, stdout, stderr = self._tf.cmd("test", no_color=IsFlagged, filter=test_file)
+        return returncode, stdout + stderr
+
     def graph(self) -> str:
         """The dependency graph in DOT (resources and their edges)."""
         return self._call("graph", partial(self._tf.cmd, "graph"))[1]

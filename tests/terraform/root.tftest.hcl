@@ -1,6 +1,7 @@
 # The root module: a switch per part, the rules that span parts, and the wiring between parts, each checked with
 # a distinctive value that must arrive where it belongs. Forwarding (x = var.x) is checked statically by
-# tests/unit/test_root_inputs.py; each rule a module owns is tested at its edges in that module's tests.
+# tests/unit/test_root_inputs.py; every rule is tested at both edges in the edges.tftest.hcl generated beside each
+# module's tests from its edges.json (this module's own rules, the ones that span parts, in tests/terraform/).
 
 mock_provider "aws" {
   source = "./tests/terraform/mocks"
@@ -249,26 +250,3 @@ run "chatbot_channel_subscribes_to_the_alarm_topic" {
   }
 }
 
-run "rejects_missing_stage_when_method_settings_are_on" {
-  command = plan
-
-  variables {
-    rest_api_id = null
-    stage_name  = null
-  }
-
-  expect_failures = [var.rest_api_id, var.stage_name]
-}
-
-run "rejects_chatbot_without_alarms" {
-  command = plan
-
-  variables {
-    create_alarms            = false
-    create_chatbot_channel   = true
-    chatbot_slack_team_id    = "T07EA123LEP"
-    chatbot_slack_channel_id = "C07EZ1ABC23"
-  }
-
-  expect_failures = [var.create_chatbot_channel]
-}

@@ -29,6 +29,9 @@ from hypothesis import strategies as st
 from tests.support.notifier import FakeClock
 from tests.support.slack_receiver import WEBHOOK_PATH, Answer
 
+# Most tests post to a real HTTP receiver on 127.0.0.1.
+pytestmark = pytest.mark.slack_receiver
+
 PAYLOADS = [{"text": "one", "blocks": []}, {"text": "two", "blocks": []}, {"text": "three", "blocks": []}]
 
 

@@ -100,66 +100,6 @@ run "existing_group_creates_nothing" {
   }
 }
 
-run "rejects_retention_7000" {
-  command = plan
-
-  variables {
-    access_log_retention_in_days = 7000
-  }
-
-  expect_failures = [var.access_log_retention_in_days]
-}
-
-run "rejects_bad_name" {
-  command = plan
-
-  variables {
-    name = "orders api!"
-  }
-
-  expect_failures = [var.name]
-}
-
-run "rejects_bad_log_group_name" {
-  command = plan
-
-  variables {
-    access_log_group_name = "has spaces"
-  }
-
-  expect_failures = [var.access_log_group_name]
-}
-
-run "rejects_existing_group_without_name" {
-  command = plan
-
-  variables {
-    create_access_log_group = false
-  }
-
-  expect_failures = [var.access_log_group_name]
-}
-
-run "rejects_kms_key_that_is_not_an_arn" {
-  command = plan
-
-  variables {
-    access_log_kms_key_arn = "alias/my-key"
-  }
-
-  expect_failures = [var.access_log_kms_key_arn]
-}
-
-run "rejects_bad_extra_field" {
-  command = plan
-
-  variables {
-    access_log_additional_fields = { "user agent" = "$context.identity.userAgent" }
-  }
-
-  expect_failures = [var.access_log_additional_fields]
-}
-
 run "http_api_format_names_the_route_key_and_keeps_a_numeric_status" {
   command = plan
 
@@ -178,12 +118,3 @@ run "http_api_format_names_the_route_key_and_keeps_a_numeric_status" {
   }
 }
 
-run "rejects_an_unknown_api_type" {
-  command = plan
-
-  variables {
-    api_type = "WEBSOCKET"
-  }
-
-  expect_failures = [var.api_type]
-}

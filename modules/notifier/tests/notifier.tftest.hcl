@@ -264,129 +264,6 @@ run "hourly_and_daily_schedules_are_cron_on_whole_multiples" {
   }
 }
 
-run "rejects_intervals_that_do_not_divide_an_hour_or_a_day" {
-  command = plan
-
-  variables {
-    notifier_schedule_interval_minutes = 7
-  }
-
-  expect_failures = [var.notifier_schedule_interval_minutes]
-}
-
-run "rejects_failure_alarm_without_topic" {
-  command = plan
-
-  variables {
-    create_notifier_failure_alarm = true
-  }
-
-  expect_failures = [var.notifier_failure_alarm_sns_topic_arn]
-}
-
-run "rejects_old_runtime" {
-  command = plan
-
-  variables {
-    notifier_runtime = "python3.9"
-  }
-
-  expect_failures = [var.notifier_runtime]
-}
-
-run "rejects_plain_http_webhook" {
-  command = plan
-
-  variables {
-    slack_webhook_url = "http://hooks.slack.com/services/T000/B000/XXXX"
-  }
-
-  expect_failures = [var.slack_webhook_url]
-}
-
-run "rejects_a_parameter_name_beside_a_created_parameter" {
-  command = plan
-
-  variables {
-    webhook_parameter_name = "/shared/slack/webhook"
-  }
-
-  expect_failures = [var.webhook_parameter_name]
-}
-
-run "rejects_a_created_parameter_without_url" {
-  command = plan
-
-  variables {
-    slack_webhook_url = null
-  }
-
-  expect_failures = [var.slack_webhook_url]
-}
-
-run "rejects_empty_log_group_list" {
-  command = plan
-
-  variables {
-    log_group_names = []
-  }
-
-  expect_failures = [var.log_group_names]
-}
-
-run "rejects_unknown_settings" {
-  command = plan
-
-  variables {
-    notifier_settings = { sampel_count = 3 }
-  }
-
-  expect_failures = [var.notifier_settings]
-}
-
-run "rejects_settings_out_of_range" {
-  command = plan
-
-  variables {
-    notifier_settings = { sample_count = 21, log_level = "TRACE", message_title = "" }
-  }
-
-  expect_failures = [var.notifier_settings]
-}
-
-run "rejects_out_of_range_numbers" {
-  command = plan
-
-  variables {
-    error_status_threshold                  = -5
-    notifier_memory_size                    = 64
-    notifier_timeout                        = 1000
-    notifier_reserved_concurrent_executions = 0
-    notifier_maximum_retry_attempts         = 5
-    notifier_log_retention_in_days          = 7000
-  }
-
-  expect_failures = [
-    var.error_status_threshold, var.notifier_memory_size, var.notifier_timeout,
-    var.notifier_reserved_concurrent_executions, var.notifier_maximum_retry_attempts, var.notifier_log_retention_in_days,
-  ]
-}
-
-run "rejects_bad_names_and_arns" {
-  command = plan
-
-  variables {
-    name                          = "orders api"
-    notifier_architecture         = "sparc"
-    notifier_package_path         = "notifier.tar.gz"
-    webhook_parameter_kms_key_arn = "alias/aws/ssm"
-  }
-
-  expect_failures = [
-    var.name, var.notifier_architecture, var.notifier_package_path, var.webhook_parameter_kms_key_arn,
-  ]
-}
-
 run "every_derived_name_fits_its_limit_with_the_longest_name_and_region" {
   command = plan
 
@@ -421,16 +298,6 @@ run "every_derived_name_fits_its_limit_with_the_longest_name_and_region" {
     condition     = length(aws_cloudwatch_log_group.this.name) <= 512 && length(aws_ssm_parameter.webhook[0].name) <= 1011
     error_message = "Log group and parameter names must fit their limits."
   }
-}
-
-run "rejects_a_name_one_character_too_long" {
-  command = plan
-
-  variables {
-    name = "a234567890123456789012345678901234567890"
-  }
-
-  expect_failures = [var.name]
 }
 
 run "rejects_an_environment_over_4_kb" {
@@ -472,16 +339,6 @@ run "failure_queue_is_the_on_failure_destination_and_the_role_may_send_to_it" {
     condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.actions if statement.sid == "SendFailedRunsToTheQueue"][0] == toset(["sqs:SendMessage"])
     error_message = "The role must be allowed to send failed runs to the queue."
   }
-}
-
-run "rejects_python_3_14_which_provider_5_does_not_accept" {
-  command = plan
-
-  variables {
-    notifier_runtime = "python3.14"
-  }
-
-  expect_failures = [var.notifier_runtime]
 }
 
 run "hardening_options_are_off_by_default" {
@@ -530,26 +387,3 @@ run "hardening_options_reach_the_function_and_its_role" {
   }
 }
 
-run "rejects_bad_hardening_inputs" {
-  command = plan
-
-  variables {
-    notifier_kms_key_arn             = "alias/lambda"
-    notifier_subnet_ids              = ["subnet-xyz"]
-    notifier_code_signing_config_arn = "csc-0123456789abcdef0"
-  }
-
-  expect_failures = [
-    var.notifier_kms_key_arn, var.notifier_subnet_ids, var.notifier_code_signing_config_arn,
-  ]
-}
-
-run "rejects_subnets_without_security_groups" {
-  command = plan
-
-  variables {
-    notifier_subnet_ids = ["subnet-0a1b2c3d4e5f60718"]
-  }
-
-  expect_failures = [var.notifier_security_group_ids]
-}

@@ -1,0 +1,77 @@
+"""The generated edge tests fail when a rule is loosened: each case copies the modules, widens one rule the way a
+careless edit would, and runs that module's edges.tftest.hcl with real terraform.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.terraform import TerraformRunner
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONTRACT = "source_code/notifier/accesslog_notifier/settings.json"
+
+# (module, file, text, loosened text, the variable whose refusal must now be missed)
+LOOSENED = [
+    pytest.param(
+        "error-alarm",
+        CONTRACT,
+        '"maximum": 599,',
+        '"maximum": 999,',
+        "var.error_status_threshold",
+        id="threshold-599-to-999",
+    ),
+    pytest.param(
+        "stage-logging",
+        "modules/stage-logging/variables.tf",
+        '"^[A-Za-z0-9_-]{1,128}$"',
+        '"^[A-Za-z0-9_-]{1,256}$"',
+        "var.stage_name",
+        id="stage-name-128-to-256",
+    ),
+    pytest.param(
+        "notifier",
+        "modules/notifier/variables.tf",
+        "var.notifier_memory_size >= 128",
+        "var.notifier_memory_size >= 64",
+        "var.notifier_memory_size",
+        id="memory-minimum-128-to-64",
+    ),
+]
+
+
+def _tracked_copy(destination: Path) -> None:
+    files = subprocess.run(
+        ["git", "ls-files", "modules", "source_code", "tests/terraform"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for name in files:
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / name, destination / name)
+
+
+@pytest.mark.parametrize(("module", "path", "text", "loosened", "variable"), LOOSENED)
+def test_a_loosened_rule_fails_its_edges(
+    module: str, path: str, text: str, loosened: str, variable: str, tmp_path: Path, terraform_env: dict[str, str]
+) -> None:
+    _tracked_copy(tmp_path)
+    target = tmp_path / path
+    original = target.read_text()
+    assert text in original, f"{path} no longer contains {text!r}: update this case"
+    target.write_text(original.replace(text, loosened, 1))
+
+    runner = TerraformRunner(tmp_path / "modules" / module, tmp_path / "state", environment=terraform_env)
+    runner.init()
+    returncode, output = runner.test("tests/edges.tftest.hcl")
+
+    assert returncode != 0
+    assert "Missing expected failure" in output and variable in output
