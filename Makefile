@@ -1,6 +1,6 @@
 # The one entry point for people. Each target runs one command; the venv (.venv) is created or updated first
 # whenever pyproject.toml changed. `make help` lists the targets.
-.PHONY: help demo test package docs edges fmt bench scan mutation
+.PHONY: help demo test test-aws package docs edges fmt bench scan mutation
 
 VENV := .venv/.installed
 
@@ -15,6 +15,9 @@ demo: $(VENV)  ## Apply examples/complete to a local AWS emulator and show the S
 
 test: $(VENV)  ## Every check: ruff, terraform fmt/validate/test, pytest (units, emulator, examples, the demo)
 	tools/check
+
+test-aws: $(VENV)  ## Opt-in: the end-to-end test on a real AWS account (credentials, APIGW_TEST_SLACK_WEBHOOK_URL; costs cents)
+	APIGW_TEST_AWS=1 .venv/bin/python -m pytest tests/integration/test_end_to_end.py -k aws -p no:randomly -s -rs
 
 package: $(VENV)  ## Rebuild the committed Lambda zips under source_code/dist/ from source_code/
 	.venv/bin/python -m tools.package_lambdas

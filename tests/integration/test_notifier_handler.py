@@ -537,8 +537,8 @@ def test_the_lambda_runtimes_log_level_is_left_alone(aws, boto_session, slack_re
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"LOG_GROUP_NAMES": ""}, "LOG_GROUP_NAMES is required: a JSON array of 1 to 1000 strings matching"),
-        ({"LOG_GROUP_NAMES": '["ok", "bad name!"]'}, "LOG_GROUP_NAMES must be a JSON array of 1 to 1000 strings"),
+        ({"LOG_GROUP_NAMES": ""}, "LOG_GROUP_NAMES is required: a JSON array of 1 to 100 strings matching"),
+        ({"LOG_GROUP_NAMES": '["ok", "bad name!"]'}, "LOG_GROUP_NAMES must be a JSON array of 1 to 100 strings"),
         ({"ERROR_STATUS_THRESHOLD": "4xx"}, "ERROR_STATUS_THRESHOLD must be a whole number from 400 to 599"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR (got 'LOUD')."),
         ({"SCHEDULE_INTERVAL_MINUTES": "7"}, "SCHEDULE_INTERVAL_MINUTES must be one of 1, 2, 3, 4, 5, 6, 10, 12"),
