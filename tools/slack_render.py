@@ -22,16 +22,15 @@ def links_of(text: str) -> list[tuple[str, str]]:
 
 
 def render_message(payload: dict[str, Any], width: int = 100, color: bool = True) -> str:
-    """One webhook payload as terminal text: header, sections, context lines, then the links it carries."""
+    """One webhook payload as terminal text: sections, context lines, then the links it carries (the notifier sends
+    only section and context blocks; anything else is not shown)."""
     bold = ("\033[1m", "\033[0m") if color else ("", "")
     lines: list[str] = []
     links: list[tuple[str, str]] = []
     for block in payload.get("blocks", []):
         kind = block.get("type")
         text = (block.get("text") or {}).get("text", "")
-        if kind == "header":
-            lines += [f"{bold[0]}{html.unescape(text)}{bold[1]}", "=" * min(width, len(text))]
-        elif kind == "section":
+        if kind == "section":
             for raw_line in text.splitlines() or [""]:
                 lines += textwrap.wrap(mrkdwn_to_terminal(raw_line, bold), width) or [""]
             links += links_of(text)
@@ -41,8 +40,6 @@ def render_message(payload: dict[str, Any], width: int = 100, color: bool = True
                 element_text = element.get("text", "")
                 lines.append(f"  {mrkdwn_to_terminal(element_text, bold)}")
                 links += links_of(element_text)
-        elif kind == "divider":
-            lines.append("-" * width)
     if not lines:
         lines = textwrap.wrap(html.unescape(payload.get("text", "")), width)
     if links:

@@ -75,3 +75,8 @@ output "kms_key_policy_json" {
   description = "Key-policy statement(s) a KMS key needs before it can encrypt the notifier's own log group: merge them into the key's policy (for example with source_policy_documents)."
   value       = data.aws_iam_policy_document.kms_key_policy.json
 }
+
+output "alarm_digest_topic_arn" {
+  description = "Topic the function is subscribed to for alarm digests (null without enable_alarm_digest)."
+  value       = one(aws_sns_topic_subscription.alarm_digest[*].topic_arn)
+}

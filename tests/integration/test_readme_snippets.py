@@ -19,6 +19,7 @@ STUBS = {
     "aws_api_gateway_rest_api": 'name = "{name}"',
     "aws_api_gateway_deployment": 'rest_api_id = "a1b2c3d4e5"',
     "aws_api_gateway_stage": 'rest_api_id = "a1b2c3d4e5"\n  deployment_id = "abc123"\n  stage_name = "{name}"',
+    "aws_apigatewayv2_api": 'name = "{name}"\n  protocol_type = "HTTP"',
 }
 
 

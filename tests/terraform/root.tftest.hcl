@@ -250,3 +250,55 @@ run "chatbot_channel_subscribes_to_the_alarm_topic" {
   }
 }
 
+
+run "noise_rules_and_the_api_type_reach_every_part" {
+  command = plan
+
+  variables {
+    api_type               = "HTTP"
+    http_api_id            = "h1t2p3a4p5"
+    stage_name             = "$default"
+    create_method_settings = false
+    create_account_setting = false
+    create_cloudwatch_role = false
+    create_notifier        = true
+    ignore_statuses        = [418]
+    ignore_routes          = ["GET /wired-health"]
+  }
+
+  assert {
+    condition     = strcontains(output.access_log_format, "\"routeKey\":\"$context.routeKey\"") && !strcontains(output.access_log_format, "resourcePath")
+    error_message = "api_type must reach the access-log group: HTTP lines name the route key."
+  }
+
+  assert {
+    condition     = alltrue([for pattern in values(output.metric_filter_patterns) : strcontains(pattern, "$.status != 418") && strcontains(pattern, "/wired-health")])
+    error_message = "Ignored statuses and routes must reach both filter patterns."
+  }
+
+  assert {
+    condition     = module.notifier[0].environment["IGNORE_STATUSES"] == "[418]" && module.notifier[0].environment["IGNORE_ROUTES"] == jsonencode(["GET /wired-health"])
+    error_message = "Ignored statuses and routes must reach the notifier."
+  }
+}
+
+run "the_alarm_digest_listens_to_the_alarm_topic_for_the_error_alarms" {
+  command = plan
+
+  variables {
+    create_notifier     = true
+    enable_alarm_digest = true
+    create_sns_topic    = false
+    sns_topic_arn       = "arn:aws:sns:eu-west-1:123456789012:wired-digest"
+  }
+
+  assert {
+    condition     = module.notifier[0].alarm_digest_topic_arn == "arn:aws:sns:eu-west-1:123456789012:wired-digest"
+    error_message = "The notifier must be subscribed to the alarm topic."
+  }
+
+  assert {
+    condition     = toset(jsondecode(module.notifier[0].environment["ALARM_NAMES"])) == toset(["orders-api-4xx", "orders-api-5xx"])
+    error_message = "The alarm digest must answer the 4xx and 5xx alarms, by name."
+  }
+}

@@ -39,7 +39,9 @@ from tests.support.notifier import (
     FakeContext,
     access_line,
     alarm_event,
+    console_fragment_value,
     iter_strings,
+    jsurl_decode,
     scheduled_event,
     window_of,
 )
@@ -170,7 +172,16 @@ def test_a_scheduled_run_counts_its_window_exactly_and_sends_one_digest(logs, cl
     assert summary["delivery_failed"] == 0 and summary["problems"] == []
     assert summary["rows_read"] > 0 and summary["bytes_scanned"] > 0
     assert poster.urls == [WEBHOOK] and webhook.fetched == [PARAMETER]
-    assert "*7* errors in 20 requests (35 %)" in summary_text(poster.bodies[0])
+    text = summary_text(poster.bodies[0])
+    assert "*7* errors in 20 requests (35 %), status ≥ 400" in text
+    sections = [block["text"]["text"] for block in poster.bodies[0]["blocks"] if block["type"] == "section"]
+    [routes] = [text for text in sections if text.startswith("*By route*")]
+    assert "`POST /orders`  7 of 20 requests (35 %)" in routes
+    assert "in 4 queries" in everything_sent(poster)
+    # The digest's Logs Insights link opens the samples query over the window.
+    [insights_link] = [link for link in re.findall(r"<(https://[^|>]+)\|", text) if "logs-insights" in link]
+    detail = jsurl_decode(console_fragment_value(insights_link.split("queryDetail$3D", 1)[1]))
+    assert "sort @timestamp desc" in detail["editorString"] and f"< {END}" in detail["editorString"]
     # Every query ran over the window's seconds (StartQuery takes whole epoch seconds, both included).
     assert {(request["startTime"], request["endTime"]) for request in logs.started()} == {(START // 1000, END // 1000)}
 
@@ -204,7 +215,7 @@ def test_fifty_one_log_groups_are_two_batches_added_up(logs, clock, poster, webh
     summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook, LOG_GROUP_NAMES=groups)
 
     assert summary["errors"] == sum(number % 3 + 1 for number in range(51))
-    assert summary["queries"] == 8 and summary["log_groups"] == 51
+    assert summary["queries"] == 8 and summary["log_groups"] == 51 and "in 8 queries" in everything_sent(poster)
     assert sorted(len(request["logGroupNames"]) for request in logs.started()) == [1] * 4 + [50] * 4
 
 
@@ -236,6 +247,7 @@ def test_the_region_setting_wins_over_the_clients(logs, clock, poster, webhook) 
         ({"MIN_ERROR_RATE_PERCENT": "5"}, 5, 100, True),
         ({"MIN_ERRORS": "2", "MIN_ERROR_RATE_PERCENT": "50"}, 2, 4, True),
         ({"MIN_ERRORS": "2", "MIN_ERROR_RATE_PERCENT": "50"}, 2, 5, False),
+        ({"MIN_ERROR_RATE_PERCENT": "50"}, 99, 199, False),  # 49.7 %
         ({}, 0, 10, False),
     ],
 )
@@ -249,6 +261,7 @@ def test_a_digest_is_sent_only_past_the_noise_thresholds(
     assert summary["errors"] == errors and summary["requests"] == requests
     assert summary["reported"] is True  # below the thresholds is a reported (quiet) window, not a failure
     assert (len(poster.bodies) == 1) is sent and summary["messages_sent"] == (1 if sent else 0)
+    assert summary["delivery_failed"] == 0 and summary["problems"] == []
 
 
 def test_lines_nobody_can_read_are_reported_even_without_errors(logs, clock, poster, webhook) -> None:
@@ -286,6 +299,9 @@ def test_ignored_statuses_and_routes_are_neither_counted_nor_quoted(logs, clock,
     [statuses] = [text for text in sections if text.startswith("*By status*")]
     [routes] = [text for text in sections if text.startswith("*By route*")]
     assert "`404`" not in statuses and "/health" not in routes
+    # ...and the digest says what it left out.
+    assert "2 responses with ignored statuses 404" in summary_text(poster.bodies[0])
+    assert "GET /health" in everything_sent(poster)
 
 
 def test_a_dry_run_builds_the_digest_and_sends_nothing(logs, clock, poster, webhook) -> None:
@@ -319,7 +335,8 @@ def test_a_window_no_query_could_count_raises_after_logging_its_summary(logs, cl
     summary = raised.value.summary
     assert summary["reported"] is False and summary["complete"] is False and summary["incomplete"] == 1
     assert summary["queries"] == 0 and poster.bodies == []
-    assert format_iso(START) in str(raised.value) and "could not be counted" in str(raised.value)
+    assert format_iso(START) in str(raised.value) and str(raised.value).endswith("could not be counted")
+    assert summary["query_failures"] == 4
     assert any("AccessDeniedException" in problem for problem in summary["problems"])
     [record] = [record for record in caplog.records if record.getMessage().startswith("run summary")]
     assert record.levelno == logging.ERROR and record.summary == summary
@@ -335,6 +352,7 @@ def test_one_failed_count_query_leaves_the_others_counting_and_the_digest_says_l
 
     assert summary["reported"] is True and summary["complete"] is False and summary["incomplete"] == 1
     assert summary["errors"] == 6 and summary["queries"] == 3 and len(poster.bodies) == 1
+    assert summary["query_failures"] == 1
     assert any(
         problem.startswith("totals: StartQuery failed: AccessDeniedException") for problem in summary["problems"]
     )
@@ -386,6 +404,7 @@ def test_a_digest_slack_refuses_raises_without_the_url_and_drops_the_cached_url(
         run(scheduled_event(MINUTE), logs, clock, poster, webhook)
 
     summary = raised.value.summary
+    assert any("no_service" in problem and "[webhook]" in problem for problem in summary["problems"])
     assert summary["delivery_failed"] == 1 and summary["messages_sent"] == 0 and summary["reported"] is False
     assert "could not be delivered" in str(raised.value)
     assert webhook.invalidated == [PARAMETER]
@@ -396,11 +415,14 @@ def test_a_digest_slack_refuses_raises_without_the_url_and_drops_the_cached_url(
 def test_a_digest_slack_fails_with_a_server_error_keeps_the_cached_url(logs, clock, poster, webhook) -> None:
     logs.put(GROUP, spread(2, status=500))
     poster.answers = [HttpAnswer(500, "rollup_error")] * 10
+    started = clock.now
 
-    with pytest.raises(NotifierError):
-        run(scheduled_event(MINUTE), logs, clock, poster, webhook)
+    with pytest.raises(NotifierError) as raised:
+        run(scheduled_event(MINUTE), logs, clock, poster, webhook, budget_ms=20_000)
 
     assert webhook.invalidated == [] and len(poster.bodies) > 1  # retried, same URL
+    assert clock.now - started < 20  # the retries stopped before Lambda's timeout
+    assert any("rollup_error" in problem for problem in raised.value.summary["problems"])
 
 
 def test_an_unreadable_webhook_parameter_is_an_unreported_window(logs, clock, poster) -> None:
@@ -421,7 +443,7 @@ def test_without_a_webhook_parameter_the_digest_cannot_be_sent(logs, clock, post
     outcome = run_window(settings, Invocation(MANUAL, Window(START, END)), dependencies, time_budget_s=60)
 
     assert outcome.unreported == "the digest could not be delivered"
-    assert any("WEBHOOK_PARAMETER_NAME is not set" in problem for problem in outcome.summary["problems"])
+    assert outcome.summary["problems"][0].startswith("WEBHOOK_PARAMETER_NAME is not set")
     assert webhook.fetched == [] and poster.bodies == []
 
 
@@ -442,6 +464,9 @@ def test_an_alarm_digest_is_sent_even_without_errors_and_names_the_alarm(
 
     assert summary["kind"] == "alarm" and summary["alarm"] == message["AlarmName"]
     assert len(poster.bodies) == 1 and message["AlarmName"] in everything_sent(poster)
+    # The alarm changed state at 09:32:04 after one 60 s period; the scheduled run at 09:35 reports
+    # [09:29, 09:34), which holds that period (README: a run at M reports [M - 5 min - 60 s, M - 60 s)).
+    assert "the complete numbers come in the scheduled digest at 09:35 UTC" in summary_text(poster.bodies[0])
 
 
 def test_an_sns_message_from_another_alarm_is_ignored_and_reported(logs, clock, poster, webhook, load_fixture) -> None:
@@ -490,7 +515,15 @@ def test_one_summary_line_per_run_carries_its_embedded_metrics(logs, clock, post
 
 @pytest.fixture
 def restored_loggers() -> Iterator[None]:
-    names = ("accesslog_notifier", "botocore", "botocore.endpoint", "urllib3", "boto3")
+    names = (
+        "accesslog_notifier",
+        "botocore",
+        "botocore.endpoint",
+        "botocore.parsers.deep",
+        "botocore.hooks",
+        "urllib3",
+        "boto3",
+    )
     levels = {name: logging.getLogger(name).level for name in names}
     yield
     for name, level in levels.items():
@@ -512,13 +545,44 @@ def test_log_level_applies_unless_lambda_sets_the_level(
 def test_sdk_loggers_never_log_below_warning(restored_loggers: None) -> None:
     logging.getLogger("botocore").setLevel(logging.DEBUG)
     logging.getLogger("botocore.endpoint").setLevel(logging.DEBUG)
+    logging.getLogger("botocore.parsers.deep").setLevel(logging.INFO)
+    logging.getLogger("botocore.hooks").setLevel(logging.NOTSET)
     logging.getLogger("urllib3").setLevel(logging.NOTSET)
+    logging.getLogger("accesslog_notifier").setLevel(logging.DEBUG)
 
     quiet_sdk_loggers()
 
     assert logging.getLogger("botocore").level == logging.WARNING
     assert logging.getLogger("botocore.endpoint").level == logging.WARNING
+    assert logging.getLogger("botocore.parsers.deep").level == logging.WARNING
+    assert logging.getLogger("botocore.hooks").level == logging.NOTSET  # inherits WARNING from botocore
     assert logging.getLogger("urllib3").level == logging.WARNING
+    assert logging.getLogger("accesslog_notifier").level == logging.DEBUG
+
+
+def test_default_dependencies_read_the_webhook_through_one_lazy_ssm_client(monkeypatch) -> None:
+    import accesslog_notifier.handler as handler
+
+    made: list[str] = []
+
+    class FakeSsm:
+        def get_parameter(self, Name: str, WithDecryption: bool) -> dict[str, Any]:
+            assert WithDecryption
+            return {"Parameter": {"Name": Name, "Value": f"https://hooks.slack.com/services/T/B/{Name[1:]}"}}
+
+    def fake_client(service: str) -> Any:
+        made.append(service)
+        return FakeSsm() if service == "ssm" else InMemoryLogs()
+
+    monkeypatch.setattr(handler, "_default_dependencies", None)
+    monkeypatch.setattr(handler, "_boto3_client", fake_client)
+
+    dependencies = default_dependencies()
+    assert made == ["logs"]  # SSM only when a digest is to be sent
+    urls = [dependencies.fetch_webhook_url("/a"), dependencies.fetch_webhook_url("/b")]
+
+    assert urls == ["https://hooks.slack.com/services/T/B/a", "https://hooks.slack.com/services/T/B/b"]
+    assert made == ["logs", "ssm"]
 
 
 def test_default_dependencies_are_made_once_per_container(monkeypatch) -> None:
@@ -532,4 +596,146 @@ def test_default_dependencies_are_made_once_per_container(monkeypatch) -> None:
     first, second = default_dependencies(), default_dependencies()
 
     assert first is second and first.logs_client.meta.region_name == "eu-west-1"
-    assert first.logs_client.meta.config.retries["mode"] == "standard"
+    # Throttling is retried (standard mode), and a stuck connection costs seconds, not botocore's default 60 s.
+    config = first.logs_client.meta.config
+    assert config.retries["mode"] == "standard"
+    assert config.connect_timeout <= 10 and config.read_timeout < 60
+
+
+def test_a_webhook_source_without_a_cache_is_fine_when_slack_refuses(logs, clock, poster) -> None:
+    logs.put(GROUP, spread(1, status=500))
+    poster.answers = [HttpAnswer(410, "channel_is_archived")]
+    dependencies = Dependencies(logs, {PARAMETER: WEBHOOK}.__getitem__, poster, clock.as_clock(), clock.now_ms)
+
+    with pytest.raises(NotifierError) as raised:
+        lambda_handler(scheduled_event(MINUTE), FakeContext(clock), dependencies=dependencies, environ=environment())
+
+    assert any("channel_is_archived" in problem for problem in raised.value.summary["problems"])
+
+
+def test_a_long_problem_is_cut_in_the_summary(logs, clock, poster) -> None:
+    logs.put(GROUP, spread(1, status=500))
+    webhook = WebhookSource(error=WebhookParameterError("parameter /x: " + "x" * 600))
+
+    with pytest.raises(NotifierError) as raised:
+        run(scheduled_event(MINUTE), logs, clock, poster, webhook)
+
+    [problem] = raised.value.summary["problems"]
+    assert problem.startswith("parameter /x: xxx") and 200 < len(problem) <= 300
+
+
+def test_elapsed_time_is_what_the_run_took(logs, clock, poster, webhook) -> None:
+    logs.put(GROUP, spread(1, status=500))
+    logs.running_polls = 2  # two waits before the answers: 0.25 s then 0.375 s on the fake clock
+    started = clock.now
+
+    summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook)
+
+    assert summary["elapsed_ms"] == round((clock.now - started) * 1000) > 0
+
+
+def test_without_samples_no_samples_query_runs(logs, clock, poster, webhook) -> None:
+    logs.put(GROUP, spread(3, status=500))
+
+    summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook, SAMPLE_COUNT="0")
+
+    assert summary["queries"] == 3 and "requestId `" not in everything_sent(poster)
+    assert not any("sort @timestamp desc" in request["queryString"] for request in logs.started())
+
+
+def test_ignored_statuses_do_not_crowd_out_the_samples(logs, clock, poster, webhook) -> None:
+    # The newest error lines are all ignored 404s; the sample must still be the older 503.
+    logs.put(GROUP, [(START + 1000, access_line(requestId="the-503", status=503))])
+    logs.put(GROUP, spread(30, START + 60_000, prefix="scanner-", status=404))
+
+    run(scheduled_event(MINUTE), logs, clock, poster, webhook, SAMPLE_COUNT="1", IGNORE_STATUSES=[404])
+
+    assert re.findall(r"requestId `([^`]+)`", everything_sent(poster)) == ["the-503"]
+
+
+def test_samples_are_the_newest_across_batches_of_log_groups(logs, clock, poster, webhook) -> None:
+    groups = [f"/aws/apigateway/api-{number}" for number in range(51)]
+    for number, group in enumerate(groups):
+        logs.put(group, [(START + number * 1000, access_line(requestId=f"g{number}", status=500))])
+
+    run(scheduled_event(MINUTE), logs, clock, poster, webhook, LOG_GROUP_NAMES=groups, SAMPLE_COUNT="2")
+
+    assert re.findall(r"requestId `([^`]+)`", everything_sent(poster)) == ["g50", "g49"]
+
+
+def test_problems_of_every_batch_are_kept(logs, clock, poster, webhook) -> None:
+    groups = [f"/aws/apigateway/api-{number}" for number in range(51)]
+    for group in groups:
+        logs.put(group, spread(1, status=500))
+    logs.refuse_starts = ["AccessDeniedException"]  # the first batch's first query
+
+    summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook, LOG_GROUP_NAMES=groups)
+
+    assert len([problem for problem in summary["problems"] if "AccessDeniedException" in problem]) == 1
+    assert summary["errors"] == 51
+
+
+def test_a_manual_invocation_reports_the_window_that_just_ended(logs, clock, poster, webhook) -> None:
+    now = MINUTE + 125_000  # 09:37:05
+    clock.wall_ms = now
+    logs.put(GROUP, spread(2, status=500))
+
+    summary = run({}, logs, clock, poster, webhook)
+
+    # As if scheduled at the current minute (09:37): [09:31, 09:36).
+    assert summary["kind"] == "manual"
+    assert (summary["window_start"], summary["window_end"]) == tuple(map(format_iso, window_of(now)))
+
+
+def test_the_budget_is_what_the_lambda_context_says_is_left() -> None:
+    from accesslog_notifier.handler import _time_budget_s
+
+    assert _time_budget_s(FakeContext(FakeClock(), 123_456)) == 123.456
+    assert _time_budget_s(object()) == DEFAULT_TIME_BUDGET_S
+
+
+def test_the_handler_reads_the_process_environment_by_default(logs, clock, poster, webhook, monkeypatch) -> None:
+    for name, value in environment().items():
+        monkeypatch.setenv(name, value)
+    logs.put(GROUP, spread(2, status=500))
+    dependencies = Dependencies(logs, webhook, poster, clock.as_clock(), clock.now_ms)
+
+    summary = lambda_handler(scheduled_event(MINUTE), FakeContext(clock), dependencies=dependencies)
+
+    assert summary["errors"] == 2 and webhook.fetched == [PARAMETER]
+
+
+def test_summary_lines_are_sorted_json_with_the_functions_metrics(logs, clock, poster, webhook, caplog) -> None:
+    logs.put(GROUP, spread(1, status=500))
+    environ = {key: value for key, value in environment().items() if key != "AWS_LAMBDA_FUNCTION_NAME"}
+    dependencies = Dependencies(logs, webhook, poster, clock.as_clock(), clock.now_ms)
+
+    with caplog.at_level(logging.INFO, logger="accesslog_notifier"):
+        lambda_handler(scheduled_event(MINUTE), FakeContext(clock), dependencies=dependencies, environ=environ)
+
+    [record] = [record for record in caplog.records if record.getMessage().startswith("run summary")]
+    keys = list(json.loads(record.getMessage().removeprefix("run summary ")))
+    assert keys == sorted(keys)
+    assert record.FunctionName == "accesslog-notifier"  # outside Lambda: the metrics still have a dimension
+
+
+def test_an_invalid_event_is_logged_with_its_metrics_and_reason(logs, clock, poster, webhook, caplog) -> None:
+    event = {**scheduled_event(MINUTE), "time": "yesterday"}
+
+    with caplog.at_level(logging.INFO, logger="accesslog_notifier"), pytest.raises(NotifierError) as raised:
+        run(event, logs, clock, poster, webhook)
+
+    [record] = [record for record in caplog.records if record.getMessage().startswith("run summary")]
+    assert record.FunctionName == FUNCTION and record._aws["Timestamp"] == clock.wall_ms
+    assert str(raised.value) == raised.value.summary["problems"][0] and "time" in str(raised.value)
+
+
+def test_waiting_out_slacks_rate_limit_never_runs_past_the_lambda_timeout(logs, clock, poster, webhook) -> None:
+    logs.put(GROUP, spread(1, status=500))
+    poster.answers = [HttpAnswer(429, "rate_limited", {"Retry-After": "5"})] * 50
+    started = clock.now
+
+    with pytest.raises(NotifierError):
+        run(scheduled_event(MINUTE), logs, clock, poster, webhook, budget_ms=20_000)
+
+    assert clock.now - started < 20 and len(poster.bodies) >= 3  # it waited and retried, then gave up in time

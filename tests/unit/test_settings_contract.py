@@ -160,3 +160,32 @@ def test_the_committed_zip_accepts_the_extremes(pick: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout).startswith(str(NOTIFIER_ZIP))  # the zip's code, not source_code/
+
+
+# Names as the AWS documentation defines them, not as settings.json writes them: CloudWatch Logs API Reference,
+# CreateLogGroup, logGroupName (1 to 512 characters of [\.\-_/#A-Za-z0-9]); SSM API Reference, PutParameter, Name
+# (a-z, A-Z, 0-9, and _ . - /; at most 1011 characters here, the parameter's full name less its ARN prefix).
+DOCUMENTED_NAMES = [
+    ("LOG_GROUP_NAMES", json.dumps(["/aws/apigateway/a#b"]), True),
+    ("LOG_GROUP_NAMES", json.dumps(["a.b-c_d/e#f"]), True),
+    ("LOG_GROUP_NAMES", json.dumps(["g" * 512]), True),
+    ("LOG_GROUP_NAMES", json.dumps(["g" * 513]), False),
+    ("LOG_GROUP_NAMES", json.dumps(["a:b"]), False),
+    ("LOG_GROUP_NAMES", json.dumps(["a b"]), False),
+    ("LOG_GROUP_NAMES", json.dumps(["caf\u00e9"]), False),
+    ("WEBHOOK_PARAMETER_NAME", "/team/slack_webhook.v-1", True),
+    ("WEBHOOK_PARAMETER_NAME", "/" + "p" * 1010, True),
+    ("WEBHOOK_PARAMETER_NAME", "/" + "p" * 1011, False),
+    ("WEBHOOK_PARAMETER_NAME", "/team/slack webhook", False),
+    ("WEBHOOK_PARAMETER_NAME", "/team/slack#webhook", False),
+]
+
+
+@pytest.mark.parametrize(("env", "raw", "accepted"), DOCUMENTED_NAMES)
+def test_names_follow_the_aws_documentation(env: str, raw: str, accepted: bool) -> None:
+    environ = {**REQUIRED, env: raw}
+    if accepted:
+        load_settings(environ)
+    else:
+        with pytest.raises(ConfigError, match=env):
+            load_settings(environ)

@@ -130,8 +130,8 @@ class RunOutcome:
 
 
 def _region(settings: Settings, logs_client: Any) -> str:
-    meta = getattr(logs_client, "meta", None)
-    return settings.region or getattr(meta, "region_name", None) or "us-east-1"
+    """The region the links point at: AWS_REGION (set by Lambda), else the Logs client's (boto3 always has one)."""
+    return settings.region or logs_client.meta.region_name
 
 
 def _totals(outcomes: list[QueryOutcome], settings: Settings, window: Window) -> tuple[Totals, list[str], bool]:
@@ -210,7 +210,7 @@ def run_window(
     region = _region(settings, dependencies.logs_client)
 
     alarm = None
-    if invocation.kind == ALARM and invocation.alarm is not None:
+    if invocation.alarm is not None:
         runs = scheduled_runs_covering(window, settings.schedule_interval_minutes, settings.ingestion_lag_seconds)
         alarm = AlarmContext(
             invocation.alarm.alarm_name,
@@ -342,6 +342,6 @@ def lambda_handler(
 
 def log_summary(summary: Mapping[str, Any], function_name: str, timestamp_ms: int) -> None:
     """The one summary line per run, with its metrics (ERROR level when the window went unreported)."""
-    level = logging.ERROR if not summary.get("reported", True) or summary.get("kind") == INVALID else logging.INFO
+    level = logging.INFO if summary["reported"] else logging.ERROR
     extra = {"summary": dict(summary), **embedded_metrics(summary, function_name, timestamp_ms)}
     logger.log(level, "run summary %s", json.dumps(summary, sort_keys=True), extra=extra)
