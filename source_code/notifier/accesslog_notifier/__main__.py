@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -40,6 +41,21 @@ from accesslog_notifier.window import Window, parse_duration_seconds, parse_iso_
 
 Invoker = Callable[[str, dict[str, Any]], tuple[bool, str]]
 RECEIVE_BATCH = 10  # SQS ReceiveMessage returns at most 10 messages
+# Long polling: a short poll samples a subset of SQS's servers and may answer nothing while messages wait (SQS
+# Developer Guide, "Amazon SQS short and long polling"); a long poll asks them all, so an empty answer means empty.
+RECEIVE_WAIT_S = 5
+REPLAY_VISIBILITY_S = 900
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (``nan`` would disable every deadline)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,9 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--start", metavar="ISO", help="range start (included), e.g. 2026-11-25T11:59:00Z; needs --end")
     parser.add_argument("--end", metavar="ISO", help="range end (excluded); needs --start")
     parser.add_argument("--threshold", type=int, help="a status >= this is an error (default ERROR_STATUS_THRESHOLD)")
-    parser.add_argument("--webhook-parameter", metavar="NAME", help="SSM SecureString holding the webhook URL")
+    parser.add_argument(
+        "--webhook-parameter",
+        metavar="NAME",
+        help="SSM SecureString holding the webhook URL (the URL itself is never taken on the command line)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the Slack payloads as JSON instead of posting")
-    parser.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET_S, metavar="SECONDS")
+    parser.add_argument("--time-budget", type=_seconds, default=DEFAULT_TIME_BUDGET_S, metavar="SECONDS")
     return parser
 
 
@@ -134,40 +154,71 @@ def lambda_invoker(client: Any = None) -> Invoker:
     return invoke
 
 
+def _event_time(event: dict[str, Any]) -> str | None:
+    """When the failed run's event happened: a scheduled event's time, or an SNS message's timestamp."""
+    if isinstance(event.get("time"), str):
+        return event["time"]
+    try:
+        return str(event["Records"][0]["Sns"]["Timestamp"])
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _replay_one(message: dict[str, Any], function_name: str, invoke: Invoker) -> dict[str, Any]:
+    """Invoke the function with one failure record's original event; the result (``replayed`` says whether)."""
+    result: dict[str, Any] = {"message_id": message.get("MessageId")}
+    try:
+        record = json.loads(message["Body"])
+        event = record["requestPayload"]
+        if not isinstance(event, dict):
+            raise TypeError("requestPayload is not an event")
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
+        return {**result, "replayed": False, "problem": f"not a Lambda failure record: {safe_text(str(error), 200)}"}
+    result["event_time"] = _event_time(event)
+    try:
+        succeeded, answer = invoke(function_name, event)
+    except Exception as error:  # an AWS error (throttled, denied...) leaves this one for later, not the others
+        if not _is_aws_error(error):
+            raise
+        return {**result, "replayed": False, "problem": f"invoke failed: {safe_text(str(error), 300)}"}
+    return {**result, "replayed": succeeded, "answer": safe_text(answer, 500)}
+
+
+def _is_aws_error(error: Exception) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(error, ClientError | BotoCoreError)
+
+
 def replay(queue_url: str, function_name: str, *, sqs: Any, invoke: Invoker, limit: int) -> list[dict[str, Any]]:
     """Replay up to ``limit`` failed runs from the queue; one result per message (deleted when it succeeded).
 
-    A message that was not replayed is made visible again at the end, so the queue (and its alarm) still shows it.
+    A message that was not replayed is made visible again at the end, whatever happened, so the queue (and its
+    alarm) still shows it.
     """
     results: list[dict[str, Any]] = []
-    not_replayed: list[str] = []
-    while len(results) < limit:
-        batch = min(RECEIVE_BATCH, limit - len(results))
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=batch, VisibilityTimeout=900)
-        if not messages.get("Messages"):
-            break
-        for message in messages["Messages"]:
-            result: dict[str, Any] = {"message_id": message.get("MessageId")}
-            try:
-                record = json.loads(message["Body"])
-                event = record["requestPayload"]
-                if not isinstance(event, dict):
-                    raise TypeError("requestPayload is not an event")
-            except (ValueError, KeyError, TypeError) as error:
-                result.update(replayed=False, problem=f"not a Lambda failure record: {safe_text(str(error), 200)}")
+    hidden: list[str] = []  # receipts of messages received and not deleted
+    try:
+        while len(results) < limit:
+            batch = min(RECEIVE_BATCH, limit - len(results))
+            messages = sqs.receive_message(
+                QueueUrl=queue_url,
+                MaxNumberOfMessages=batch,
+                VisibilityTimeout=REPLAY_VISIBILITY_S,
+                WaitTimeSeconds=RECEIVE_WAIT_S,
+            ).get("Messages")
+            if not messages:
+                break
+            hidden += [message["ReceiptHandle"] for message in messages]
+            for message in messages:
+                result = _replay_one(message, function_name, invoke)
+                if result["replayed"]:
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                    hidden.remove(message["ReceiptHandle"])
                 results.append(result)
-                not_replayed.append(message["ReceiptHandle"])
-                continue
-            result["event_time"] = event.get("time") or event.get("Records", [{}])[0].get("Sns", {}).get("Timestamp")
-            succeeded, answer = invoke(function_name, event)
-            result.update(replayed=succeeded, answer=safe_text(answer, 500))
-            if succeeded:
-                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-            else:
-                not_replayed.append(message["ReceiptHandle"])
-            results.append(result)
-    for receipt in not_replayed:
-        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
+    finally:
+        for receipt in hidden:
+            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
     return results
 
 
