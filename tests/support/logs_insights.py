@@ -446,35 +446,34 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
-class Compare(Expr):
+class Condition(Expr):
+    """An expression whose value is a boolean (comparisons, list and pattern tests, and/or/not)."""
+
+    @property
+    def kind(self) -> Kind:
+        return "bool"
+
+
+@dataclass(frozen=True)
+class Compare(Condition):
     """``left op right`` with op one of ``= != < <= > >=``."""
 
     op: str
     left: Expr
     right: Expr
 
-    @property
-    def kind(self) -> Kind:
-        """Always a boolean."""
-        return "bool"
-
 
 @dataclass(frozen=True)
-class InList(Expr):
+class InList(Condition):
     """``operand [not] in [literal, ...]``."""
 
     operand: Expr
     values: tuple[str | int | float, ...]
     negated: bool
 
-    @property
-    def kind(self) -> Kind:
-        """Always a boolean."""
-        return "bool"
-
 
 @dataclass(frozen=True)
-class Match(Expr):
+class Match(Condition):
     """``operand [not] like "substring"|/regex/`` and ``operand =~ ...``."""
 
     operand: Expr
@@ -482,36 +481,21 @@ class Match(Expr):
     regex: re.Pattern[str] | None  # None: substring match
     negated: bool
 
-    @property
-    def kind(self) -> Kind:
-        """Always a boolean."""
-        return "bool"
-
 
 @dataclass(frozen=True)
-class BoolOp(Expr):
+class BoolOp(Condition):
     """``left and right`` / ``left or right``."""
 
     op: str
     left: Expr
     right: Expr
 
-    @property
-    def kind(self) -> Kind:
-        """Always a boolean."""
-        return "bool"
-
 
 @dataclass(frozen=True)
-class Not(Expr):
+class Not(Condition):
     """``not operand``."""
 
     operand: Expr
-
-    @property
-    def kind(self) -> Kind:
-        """Always a boolean."""
-        return "bool"
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from accesslog_notifier.events import ALARM, IGNORED, INVALID, MANUAL, SCHEDULED, classify, scheduled_runs_covering
+from accesslog_notifier.events import (
+    ALARM,
+    IGNORED,
+    INVALID,
+    MANUAL,
+    SCHEDULED,
+    Invocation,
+    classify,
+    scheduled_runs_covering,
+)
 from accesslog_notifier.window import Window
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.support.notifier import alarm_event, iso_ms
+from tests.support.notifier import alarm_event, iso_ms, window_of
 
 ALARMS = ("orders-api-4xx", "orders-api-5xx")
 
@@ -28,6 +40,7 @@ def test_a_scheduled_event_reports_the_window_of_its_time(load_fixture):
 
     assert invocation.kind == SCHEDULED
     assert invocation.window == Window(iso_ms("2026-11-25T09:34:00.000Z"), iso_ms("2026-11-25T09:39:00.000Z"))
+    assert invocation.scheduled_ms == iso_ms("2026-11-25T09:40:00.000Z")
 
 
 @pytest.mark.parametrize(
@@ -48,6 +61,7 @@ def test_an_alarm_going_to_alarm_reports_its_evaluation_period(load_fixture):
     assert invocation.kind == ALARM
     assert invocation.alarm.alarm_name == "orders-api-5xx"
     assert invocation.alarm.state_change_ms == iso_ms("2026-11-25T09:32:04.871Z")  # "+0000" read as UTC
+    assert (invocation.alarm.period_seconds, invocation.alarm.evaluation_periods) == (60, 1)
     assert invocation.window == Window(iso_ms("2026-11-25T09:31:00.000Z"), iso_ms("2026-11-25T09:33:00.000Z"))
 
 
@@ -90,7 +104,9 @@ def test_other_alarm_messages_are_ignored_with_the_reason(load_fixture, change, 
     ],
 )
 def test_unexpected_events_are_ignored(event):
-    assert classify_(event).kind == IGNORED
+    invocation = classify_(event)
+
+    assert invocation.kind == IGNORED and invocation.reason  # says why
 
 
 @settings(max_examples=300, deadline=None)
@@ -101,10 +117,14 @@ def test_unexpected_events_are_ignored(event):
         max_leaves=20,
     )
 )
-def test_no_json_value_makes_classification_raise(event):
+def test_any_json_value_is_classified_without_raising_and_consistently(event):
     message = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(event)}}]}
     for candidate in (event, message, {"source": "aws.events", "time": event}):
-        assert classify_(candidate).kind in (SCHEDULED, ALARM, MANUAL, IGNORED, INVALID)
+        invocation = classify_(candidate)
+        assert invocation.kind in (SCHEDULED, ALARM, MANUAL, IGNORED, INVALID)
+        # Nothing to do always says why; something to do always has its window.
+        assert (invocation.window is None) == (invocation.kind in (IGNORED, INVALID))
+        assert bool(invocation.reason) == (invocation.kind in (IGNORED, INVALID))
 
 
 def test_a_manual_invocation_reports_the_window_of_the_current_minute():
@@ -131,3 +151,210 @@ def test_the_fixture_message_is_not_changed_by_classification(load_fixture):
     before = copy.deepcopy(message)
     classify_(alarm_event(message))
     assert message == before
+
+
+def classify_with(event: object, interval_minutes: int, lag_seconds: int, now_ms: int = NOW_MS) -> Invocation:
+    return classify(event, now_ms, interval_minutes=interval_minutes, lag_seconds=lag_seconds, alarm_names=ALARMS)
+
+
+@pytest.mark.parametrize(("interval_minutes", "lag_seconds"), [(5, 60), (15, 120), (1, 0), (60, 300)])
+def test_a_scheduled_run_reports_the_interval_before_its_minute_whatever_the_second_it_fires(
+    load_fixture: Callable[[str], Any], interval_minutes: int, lag_seconds: int
+) -> None:
+    # EventBridge runs "within that minute, but not on the precise 0th second"; the window is the minute's.
+    event = {**load_fixture("eventbridge-scheduled-event.json"), "time": "2026-11-25T09:40:27Z"}
+    scheduled_ms = iso_ms("2026-11-25T09:40:27.000Z")
+
+    invocation = classify_with(event, interval_minutes, lag_seconds)
+
+    assert invocation.kind == SCHEDULED and invocation.scheduled_ms == scheduled_ms
+    assert invocation.window == Window(*window_of(scheduled_ms, interval_minutes, lag_seconds))
+
+
+@pytest.mark.parametrize("missing", ["source", "detail-type"])
+def test_either_eventbridge_mark_makes_an_event_scheduled(load_fixture: Callable[[str], Any], missing: str) -> None:
+    event = load_fixture("eventbridge-scheduled-event.json")
+    del event[missing]
+
+    invocation = classify_(event)
+
+    assert invocation.kind == SCHEDULED and invocation.scheduled_ms == iso_ms("2026-11-25T09:40:00.000Z")
+
+
+def test_the_reason_a_scheduled_time_is_unusable_quotes_what_arrived(load_fixture: Callable[[str], Any]) -> None:
+    event = {**load_fixture("eventbridge-scheduled-event.json"), "time": "next tuesday"}
+
+    assert "next tuesday" in classify_(event).reason
+
+
+@pytest.mark.parametrize(("interval_minutes", "lag_seconds"), [(5, 60), (15, 120), (1, 0)])
+def test_a_manual_invocation_is_scheduled_now(interval_minutes: int, lag_seconds: int) -> None:
+    invocation = classify_with({"comment": "run from the console"}, interval_minutes, lag_seconds)
+
+    assert invocation.kind == MANUAL and invocation.scheduled_ms == NOW_MS
+    assert invocation.window == Window(*window_of(NOW_MS, interval_minutes, lag_seconds))
+
+
+def test_a_clock_too_early_for_any_window_makes_a_manual_invocation_invalid() -> None:
+    invocation = classify_({}, now_ms=30_000)  # 1970-01-01T00:00:30Z: its window would start before 1970
+
+    assert invocation.kind == INVALID and invocation.window is None
+    assert invocation.reason  # says why
+
+
+def test_what_is_not_a_json_object_is_ignored_naming_what_it_is() -> None:
+    invocation = classify_(["not", "an", "object"])
+
+    assert invocation.kind == IGNORED and "list" in invocation.reason
+
+
+@pytest.mark.parametrize(
+    ("period", "evaluations"),
+    [(60, 1), (10, 3), (300, 3), (3600, 24), (86400, 1), (60, 1440)],  # up to exactly a day
+)
+def test_an_alarm_reports_its_evaluation_periods_up_to_the_end_of_the_minute_it_changed(
+    load_fixture: Callable[[str], Any], period: int, evaluations: int
+) -> None:
+    message = load_fixture("cloudwatch-alarm-message.json")  # changed at 2026-11-25T09:32:04.871+0000
+    message["Trigger"].update(Period=period, EvaluationPeriods=evaluations)
+
+    invocation = classify_(alarm_event(message))
+
+    end_ms = iso_ms("2026-11-25T09:33:00.000Z")  # the end of the minute of the change
+    start_ms = iso_ms("2026-11-25T09:32:00.000Z") - period * evaluations * 1000
+    assert invocation.kind == ALARM and invocation.window == Window(start_ms, end_ms)
+    assert (invocation.alarm.period_seconds, invocation.alarm.evaluation_periods) == (period, evaluations)
+
+
+@pytest.mark.parametrize(
+    ("changed", "utc"),
+    [
+        ("2026-11-25T09:32:04.871+0000", "2026-11-25T09:32:04.871Z"),
+        ("2026-11-25T04:32:04.871-0500", "2026-11-25T09:32:04.871Z"),
+        ("2026-11-25T15:02:04.871+0530", "2026-11-25T09:32:04.871Z"),
+        ("2026-11-25T15:02:04.871+05:30", "2026-11-25T09:32:04.871Z"),
+        ("2026-11-25T09:32:04.871Z", "2026-11-25T09:32:04.871Z"),
+        ("2026-11-25T09:32:04Z", "2026-11-25T09:32:04.000Z"),
+    ],
+)
+def test_the_state_change_time_is_read_with_its_offset(
+    load_fixture: Callable[[str], Any], changed: str, utc: str
+) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "StateChangeTime": changed}
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.kind == ALARM and invocation.alarm.state_change_ms == iso_ms(utc)
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [
+        {"Period": 0, "EvaluationPeriods": 1},
+        {"Period": -60, "EvaluationPeriods": 1},
+        {"Period": 60, "EvaluationPeriods": -1},
+        {"Period": 60, "EvaluationPeriods": "1"},
+        {"Period": 60.0, "EvaluationPeriods": 1},
+        {"Period": True, "EvaluationPeriods": 1},
+        {"Period": 60},
+        {"EvaluationPeriods": 1},
+        [60, 1],
+    ],
+)
+def test_an_alarm_without_a_positive_whole_period_and_evaluation_count_is_ignored(
+    load_fixture: Callable[[str], Any], trigger: object
+) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "Trigger": trigger}
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.kind == IGNORED and "no usable Trigger" in invocation.reason
+
+
+@pytest.mark.parametrize("changed", ["+0000", "soon", 1764063124871, ["2026-11-25T09:32:04.871+0000"]])
+def test_a_state_change_time_that_is_not_a_time_is_ignored_not_an_exception(
+    load_fixture: Callable[[str], Any], changed: object
+) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "StateChangeTime": changed}
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.kind == IGNORED and "StateChangeTime cannot be read" in invocation.reason
+
+
+def test_the_reason_names_the_alarm_that_is_not_followed(load_fixture: Callable[[str], Any]) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "AlarmName": "payments-api-latency"}
+
+    assert "payments-api-latency" in classify_(alarm_event(message)).reason
+
+
+@pytest.mark.parametrize("field", ["AlarmName", "NewStateValue"])
+def test_what_an_alarm_message_says_is_quoted_in_the_reason_only_in_part(
+    load_fixture: Callable[[str], Any], field: str
+) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), field: "A" * 100_000}
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.kind == IGNORED and "AAAA" in invocation.reason and len(invocation.reason) < 400
+
+
+def sns_event(*records: dict) -> dict:
+    return {"Records": list(records)}
+
+
+def sns_record(message: object, source: str = "aws:sns") -> dict:
+    return {"EventSource": source, "Sns": {"Type": "Notification", "Message": message}}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["two records", "not SNS", "message already decoded", "no Sns", "record not an object"],
+)
+def test_an_alarm_message_arriving_other_than_as_one_sns_record_is_ignored(
+    load_fixture: Callable[[str], Any], shape: str
+) -> None:
+    text = json.dumps(load_fixture("cloudwatch-alarm-message.json"))
+    event = {
+        "two records": sns_event(sns_record(text), sns_record(text)),
+        "not SNS": sns_event(sns_record(text, source="aws:sqs")),
+        "message already decoded": sns_event(sns_record(json.loads(text))),
+        "no Sns": sns_event({"EventSource": "aws:sns", "Message": text}),
+        "record not an object": sns_event(text),
+    }[shape]
+
+    invocation = classify_(event)
+
+    assert invocation.kind == IGNORED and invocation.window is None and invocation.reason
+
+
+def test_a_minimal_sns_record_carrying_the_alarm_message_is_an_alarm(load_fixture: Callable[[str], Any]) -> None:
+    text = json.dumps(load_fixture("cloudwatch-alarm-message.json"))
+
+    assert classify_(sns_event(sns_record(text))).kind == ALARM
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start_ms=st.integers(min_value=10**12, max_value=2 * 10**12),
+    length_ms=st.integers(min_value=1, max_value=3 * 86_400_000),
+    interval_minutes=st.sampled_from([1, 5, 15, 60]),
+    lag_seconds=st.integers(min_value=0, max_value=600),
+)
+@example(start_ms=iso_ms("2026-11-25T09:29:00.000Z"), length_ms=1, interval_minutes=5, lag_seconds=60)
+@example(start_ms=iso_ms("2026-11-25T09:31:00.000Z"), length_ms=180_000, interval_minutes=5, lag_seconds=60)
+def test_the_runs_covering_a_window_are_exactly_the_scheduled_runs_whose_windows_meet_it(
+    start_ms: int, length_ms: int, interval_minutes: int, lag_seconds: int
+) -> None:
+    window = Window(start_ms, start_ms + length_ms)
+    interval_ms = interval_minutes * 60_000
+
+    runs = scheduled_runs_covering(window, interval_minutes, lag_seconds)
+
+    minutes = [minute for minute, _ in runs]
+    assert all(minute % interval_ms == 0 for minute in minutes)  # the cron runs on multiples of the interval
+    assert all(later - earlier == interval_ms for earlier, later in itertools.pairwise(minutes))
+    assert all(run == Window(*window_of(minute, interval_minutes, lag_seconds)) for minute, run in runs)
+    # Together they hold the window, and none is there for nothing.
+    assert runs[0][1].start_ms <= window.start_ms and window.end_ms <= runs[-1][1].end_ms
+    assert all(run.start_ms < window.end_ms and window.start_ms < run.end_ms for _, run in runs)

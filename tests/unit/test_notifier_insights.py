@@ -7,10 +7,15 @@ range before a log group existed, the account's limit on concurrent queries, and
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 import boto3
 import pytest
-from accesslog_notifier.insights import run_queries
+from accesslog_notifier.insights import QueryOutcome, describe_log_groups, run_queries
 from accesslog_notifier.window import Window
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 
 from tests.support.notifier import FakeClock, iso_ms
@@ -169,3 +174,201 @@ def test_fifty_log_groups_a_query_so_each_batch_runs_every_query(client, load_fi
         )
 
     assert [len(outcome.log_group_names) for outcome in outcomes] == [50, 5]
+
+
+def run_one(client: Any, clock: FakeClock, deadline_s: float = 60) -> QueryOutcome:
+    [outcome] = run_queries(
+        client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + deadline_s, clock=clock.as_clock()
+    )
+    return outcome
+
+
+class Failing:
+    """The stubbed client, except that ``operation`` raises ``error`` as botocore would before any answer."""
+
+    def __init__(self, client: Any, operation: str, error: Exception) -> None:
+        self._client, self._operation, self._error = client, operation, error
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._operation:
+
+            def fail(**kwargs: Any) -> Any:
+                raise self._error
+
+            return fail
+        return getattr(self._client, name)
+
+
+TRANSPORT_ERRORS = [
+    EndpointConnectionError(endpoint_url="https://logs.eu-west-1.amazonaws.com/"),
+    ReadTimeoutError(endpoint_url="https://logs.eu-west-1.amazonaws.com/"),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("ResourceNotFoundException", "The query q-1 was not found"),  # a modelled error
+        ("ExpiredTokenException", "The security token included in the request is expired"),  # not modelled for Logs
+    ],
+)
+def test_an_aws_error_while_polling_fails_that_query_with_the_code_and_message(
+    client: Any, code: str, message: str
+) -> None:
+    clock = FakeClock()
+    with Stubber(client) as stubber:
+        start(stubber, "q-1")
+        stubber.add_client_error("get_query_results", code, message, 400)
+
+        outcome = run_one(client, clock)
+
+        stubber.assert_no_pending_responses()
+    assert outcome.status == "Failed" and not outcome.answered
+    assert code in outcome.error and message in outcome.error
+
+
+@pytest.mark.parametrize("error", TRANSPORT_ERRORS, ids=lambda error: type(error).__name__)
+@pytest.mark.parametrize("operation", ["start_query", "get_query_results"])
+def test_a_request_that_gets_no_answer_fails_that_query_naming_what_went_wrong(
+    client: Any, error: Exception, operation: str
+) -> None:
+    clock = FakeClock()
+    with Stubber(client) as stubber:
+        if operation != "start_query":
+            start(stubber, "q-1")
+
+        outcome = run_one(Failing(client, operation, error), clock)
+
+    assert outcome.status == "Failed" and type(error).__name__ in outcome.error
+
+
+def test_a_client_error_without_an_error_member_fails_the_query_instead_of_the_run(client: Any) -> None:
+    error = ClientError({"ResponseMetadata": {"HTTPStatusCode": 502}}, "StartQuery")
+
+    outcome = run_one(Failing(client, "start_query", error), FakeClock())
+
+    assert outcome.status == "Failed" and "ClientError" in outcome.error
+
+
+@pytest.mark.parametrize("operation", ["start_query", "get_query_results"])
+def test_a_programming_error_is_not_mistaken_for_a_failed_query(client: Any, operation: str) -> None:
+    with Stubber(client) as stubber:
+        if operation != "start_query":
+            start(stubber, "q-1")
+
+        with pytest.raises(TypeError, match="not an AWS error"):
+            run_one(Failing(client, operation, TypeError("not an AWS error")), FakeClock())
+
+
+def test_an_answer_without_a_status_fails_the_query(client: Any, load_fixture: Callable[[str], Any]) -> None:
+    answer = load_fixture("insights-results-complete.json")
+    del answer["status"]
+    with Stubber(client) as stubber:
+        start(stubber, "q-1")
+        results(stubber, answer, "q-1")
+
+        outcome = run_one(client, FakeClock())
+
+    assert outcome.status == "Failed" and outcome.rows == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ClientError({"Error": {"Code": "InvalidParameterException", "Message": "query already ended"}}, "StopQuery"),
+        EndpointConnectionError(endpoint_url="https://logs.eu-west-1.amazonaws.com/"),
+        NotImplementedError("StopQuery"),  # what an emulator without StopQuery raises
+    ],
+    ids=["refused", "no answer", "not implemented"],
+)
+def test_a_query_that_cannot_be_stopped_still_fails_and_the_warning_names_it(
+    client: Any, load_fixture: Callable[[str], Any], caplog: pytest.LogCaptureFixture, error: Exception
+) -> None:
+    clock = FakeClock()
+    with Stubber(client) as stubber:
+        start(stubber, "q-7f3a")
+        results(stubber, load_fixture("insights-results-running.json"), "q-7f3a")
+
+        with caplog.at_level(logging.WARNING, logger="accesslog_notifier.insights"):
+            outcome = run_one(Failing(client, "stop_query", error), clock, deadline_s=0.1)
+
+    assert outcome.status == "Failed" and "still running" in outcome.error
+    [warning] = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert "q-7f3a" in warning and (_error_code_name(error) in warning)
+
+
+def _error_code_name(error: Exception) -> str:
+    """What AWS calls the error: the code of an AWS answer, else the exception's class."""
+    return getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
+
+
+def test_a_programming_error_while_stopping_is_not_swallowed(client: Any, load_fixture: Callable[[str], Any]) -> None:
+    with Stubber(client) as stubber:
+        start(stubber, "q-1")
+        results(stubber, load_fixture("insights-results-running.json"), "q-1")
+
+        with pytest.raises(TypeError):
+            run_one(Failing(client, "stop_query", TypeError("bug")), FakeClock(), deadline_s=0.1)
+
+
+def test_queries_not_started_by_the_deadline_fail_and_every_failure_is_logged_with_its_log_groups(
+    client: Any, load_fixture: Callable[[str], Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    groups = [f"/aws/apigateway/api-{index:02d}" for index in range(55)]
+    queries = [("totals", "stats count(*) as lines"), ("errors", "filter status >= 500")]
+    with Stubber(client) as stubber:
+        start(stubber, "q-1", groups=groups[:50])
+        results(stubber, load_fixture("insights-results-running.json"), "q-1")
+        stubber.add_response("stop_query", {"success": True}, {"queryId": "q-1"})
+
+        with caplog.at_level(logging.ERROR, logger="accesslog_notifier.insights"):
+            outcomes = run_queries(
+                client, groups, WINDOW, queries, concurrency=1, deadline=clock.now + 0.1, clock=clock.as_clock()
+            )
+
+        stubber.assert_no_pending_responses()
+    assert [(outcome.name, len(outcome.log_group_names), outcome.status) for outcome in outcomes] == [
+        ("totals", 50, "Failed"),
+        ("errors", 50, "Failed"),
+        ("totals", 5, "Failed"),
+        ("errors", 5, "Failed"),
+    ]
+    assert all("not started" in outcome.error for outcome in outcomes[1:])
+    logged = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+    assert len(logged) == len(outcomes)
+    for outcome, message in zip(outcomes, logged, strict=True):
+        assert outcome.name in message and outcome.error in message
+        shown = outcome.log_group_names[:3]
+        assert all(group in message for group in shown)
+        assert outcome.log_group_names[3] not in message  # the rest are counted, not listed
+        assert f"+{len(outcome.log_group_names) - 3} more" in message
+
+
+def test_a_query_completing_exactly_at_the_deadline_boundary_is_still_polled(
+    client: Any, load_fixture: Callable[[str], Any]
+) -> None:
+    # The first poll says Running; the next poll would come exactly at the deadline: it still happens.
+    clock = FakeClock()
+    with Stubber(client) as stubber:
+        start(stubber, "q-1")
+        results(stubber, load_fixture("insights-results-running.json"), "q-1")
+        results(stubber, load_fixture("insights-results-complete.json"), "q-1")
+
+        outcome = run_one(client, clock, deadline_s=0.25)
+
+        stubber.assert_no_pending_responses()
+    assert outcome.status == "Complete" and clock.sleeps == [0.25]
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "/g0"),
+        (3, "/g0, /g1, /g2"),
+        (4, "/g0, /g1, /g2 (+1 more)"),
+        (50, "/g0, /g1, /g2 (+47 more)"),
+    ],
+)
+def test_log_groups_are_named_in_messages_three_at_most(count: int, expected: str) -> None:
+    assert describe_log_groups([f"/g{index}" for index in range(count)]) == expected

@@ -15,6 +15,7 @@ import logging
 import math
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -101,10 +102,10 @@ _OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 def urllib_post(url: str, body: bytes, timeout_s: float) -> HttpAnswer:
     """POST ``body`` as JSON; HTTP error statuses are answers, network failures raise TransientPostError."""
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_webhook_url
-        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
-    )
     try:
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_webhook_url
+            url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+        )
         with _OPENER.open(request, timeout=timeout_s) as response:
             return HttpAnswer(response.status, _read_text(response), dict(response.headers.items()))
     except urllib.error.HTTPError as error:
@@ -130,6 +131,10 @@ def check_webhook_url(url: str) -> None:
     """Refuse what settings.json's webhook_url pattern refuses (https; http only to loopback), without echoing it."""
     if not isinstance(url, str) or not pattern("webhook_url").fullmatch(url):
         raise failure("the webhook parameter does not hold an https:// URL", url if isinstance(url, str) else "", 0)
+    try:
+        urllib.parse.urlsplit(url)  # what urllib will do with it: "https://[host/..." passes the pattern, not this
+    except ValueError:
+        raise failure("the webhook parameter holds a URL that cannot be parsed", url, 0) from None
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float:
