@@ -982,3 +982,30 @@ def test_an_event_with_odd_records_does_not_crash_the_replay(
     status, results, _ = replay_cli(queue, FakeFunction(), capsys)
 
     assert [result["message_id"] for result in results] == [message_id] and status in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--log-group", "g", "--webhook-url", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
+        ["--log-group", "g", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
+        [
+            "replay",
+            "--queue-url",
+            "q",
+            "--function-name",
+            "f",
+            "--max",
+            "https://hooks.slack.com/services/T0/B0/SECRETSECRET",
+        ],
+    ],
+)
+def test_a_url_typed_by_mistake_is_not_repeated_in_the_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "SECRETSECRET" not in err and "hooks.slack.com" not in err and "[a URL, not shown]" in err

@@ -23,9 +23,10 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from accesslog_notifier.config import ConfigError, load_settings
 from accesslog_notifier.events import MANUAL, Invocation
@@ -40,6 +41,7 @@ from accesslog_notifier.records import safe_text
 from accesslog_notifier.window import Window, parse_duration_seconds, parse_iso_ms
 
 Invoker = Callable[[str, dict[str, Any]], tuple[bool, str]]
+URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 RECEIVE_BATCH = 10  # SQS ReceiveMessage returns at most 10 messages
 # Long polling: a short poll samples a subset of SQS's servers and may answer nothing while messages wait (SQS
 # Developer Guide, "Amazon SQS short and long polling"); a long poll asks them all, so an empty answer means empty.
@@ -58,8 +60,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors never repeat a URL (a webhook URL typed by mistake stays off the screen)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(URL_IN_TEXT.sub("[a URL, not shown]", message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m accesslog_notifier",
         description="Count API Gateway access-log errors in a time range and report them to Slack as one digest.",
     )
@@ -80,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_replay_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m accesslog_notifier replay",
         description="Invoke the notifier again with each event its failure queue holds; delete what succeeded.",
     )
