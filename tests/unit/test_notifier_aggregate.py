@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+
 import pytest
 from accesslog_notifier.aggregate import Rules, Totals, count_totals, pick_samples, row_fields, scanned_bytes
 from accesslog_notifier.window import Window
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.support.notifier import access_line, aws_row, iso_ms, moto_row
+from tests.support.notifier import access_line, aws_row, aws_timestamp, http_access_line, iso_ms, moto_row
 
 WINDOW = Window(iso_ms("2026-11-25T09:30:00.000Z"), iso_ms("2026-11-25T09:35:00.000Z"))
 
@@ -113,3 +118,175 @@ def test_bytes_scanned_is_a_finite_non_negative_number_or_zero():
     assert scanned_bytes({"bytesScanned": 611840.0}) == 611840.0
     for bad in ({"bytesScanned": "lots"}, {"bytesScanned": float("nan")}, {"bytesScanned": -1}, {}, None):
         assert scanned_bytes(bad) == 0.0
+
+
+MINUTE = 60_000
+
+
+@pytest.mark.parametrize("lines_row", [row(lines="lots"), row(lines="-1"), row(other="5"), []])
+def test_a_line_count_that_is_not_a_count_adds_nothing(lines_row):
+    totals = count_totals([lines_row, row(lines="5")], [], [], Rules(400), WINDOW)
+    assert totals.lines == 5
+
+
+def test_a_status_group_without_a_request_count_is_skipped():
+    minutes = [
+        row(minute="2026-11-25 09:31:00.000", status="500"),
+        row(minute="2026-11-25 09:31:00.000", status="500", requests="2"),
+    ]
+    totals = count_totals([row(lines="2")], [], minutes, Rules(400), WINDOW)
+    assert (totals.requests, totals.errors) == (2, 2)
+
+
+@pytest.mark.parametrize(("errors", "requests", "rate"), [(5, 200, 0.025), (0, 10, 0.0), (3, 3, 1.0), (0, 0, None)])
+def test_the_error_rate_is_errors_over_requests_and_none_without_requests(errors: int, requests: int, rate):
+    assert Totals(requests=requests, errors=errors).error_rate() == rate
+
+
+counts = st.dictionaries(
+    st.integers(min_value=100, max_value=599), st.integers(min_value=1, max_value=10**6), max_size=5
+)
+route_counts = st.dictionaries(st.sampled_from(["GET /a", "POST /b", "$default"]), st.integers(1, 10**6), max_size=3)
+batches = st.builds(
+    Totals,
+    lines=st.integers(0, 10**6),
+    requests=st.integers(0, 10**6),
+    errors=st.integers(0, 10**6),
+    ignored=st.integers(0, 10**6),
+    errors_by_status=counts.map(Counter),
+    errors_by_route=route_counts.map(Counter),
+    requests_by_route=route_counts.map(Counter),
+    errors_by_minute=counts.map(Counter),
+    unparsed_samples=st.integers(0, 100),
+    lower_bounds=st.lists(st.sampled_from(["the count of all lines did not complete", "cut"]), max_size=2),
+    routes_exact=st.booleans(),
+    bytes_scanned=st.integers(0, 10**12).map(float),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(first=batches, second=batches)
+def test_adding_a_batch_adds_every_count_and_keeps_every_doubt(first: Totals, second: Totals):
+    want = {
+        name: getattr(first, name) + getattr(second, name)
+        for name in ("lines", "requests", "errors", "ignored", "unparsed_samples", "bytes_scanned", "lower_bounds")
+    }
+    want |= {
+        name: dict(Counter(getattr(first, name)) + Counter(getattr(second, name)))
+        for name in ("errors_by_status", "errors_by_route", "requests_by_route", "errors_by_minute")
+    }
+    routes_exact = first.routes_exact and second.routes_exact
+
+    first.add(second)
+
+    for name, value in want.items():
+        added = getattr(first, name)
+        assert (dict(added) if isinstance(added, Counter) else added) == value, name
+    assert first.routes_exact is routes_exact
+
+
+def test_a_status_at_the_threshold_that_is_ignored_is_counted_as_ignored():
+    minutes = [row(minute="2026-11-25 09:31:00.000", status="400", requests="6")]
+    totals = count_totals([row(lines="6")], [], minutes, Rules(400, frozenset({400})), WINDOW)
+    assert (totals.errors, totals.ignored, totals.requests) == (0, 6, 6)
+
+
+def test_errors_per_minute_add_up_over_statuses_and_only_the_windows_minutes_are_drawn():
+    inside = WINDOW.start_ms + MINUTE
+    minutes = [
+        row(minute=aws_timestamp(inside), status="500", requests="7"),
+        row(minute=aws_timestamp(inside), status="502", requests="3"),
+        row(minute=aws_timestamp(WINDOW.start_ms), status="503", requests="1"),
+        row(minute=aws_timestamp(WINDOW.end_ms - MINUTE), status="503", requests="2"),
+        row(minute=aws_timestamp(WINDOW.start_ms - MINUTE), status="500", requests="4"),  # the minute before
+        row(minute=aws_timestamp(WINDOW.end_ms), status="500", requests="8"),  # the next window's first minute
+        row(status="500", requests="16"),  # no minute: counted, not drawn
+    ]
+
+    totals = count_totals([row(lines="41")], [], minutes, Rules(400), WINDOW)
+
+    assert totals.errors == 41
+    assert totals.errors_by_minute == {WINDOW.start_ms: 1, inside: 10, WINDOW.end_ms - MINUTE: 2}
+
+
+def test_a_window_that_starts_inside_a_minute_draws_that_minute():
+    window = Window(WINDOW.start_ms + 30_000, WINDOW.end_ms + 30_000)
+    minutes = [row(minute=aws_timestamp(WINDOW.start_ms), status="500", requests="3")]
+    assert count_totals([], [], minutes, Rules(400), window).errors_by_minute == {WINDOW.start_ms: 3}
+
+
+def test_without_the_route_groups_the_route_table_is_not_exact():
+    minutes = [row(minute="2026-11-25 09:31:00.000", status="500", requests="3")]
+    totals = count_totals([row(lines="3")], None, minutes, Rules(400), WINDOW)
+    assert totals.routes_exact is False and totals.complete
+
+
+def test_ignored_routes_are_left_out_of_the_route_table_whichever_api_type():
+    routes = [
+        row(status="500", httpMethod="GET", route="/health", requests="5"),  # REST
+        row(status="500", httpMethod="GET", route="GET /health", requests="6"),  # HTTP API
+        row(status="503", httpMethod="GET", route="$default", requests="7"),
+        row(status="502", httpMethod="POST", route="/orders", requests="2"),
+        row(status="200", httpMethod="GET", route="/health/deep", requests="9"),
+        row(status="500", httpMethod="POST", route="/health", requests="1"),  # another method: counted
+    ]
+
+    totals = count_totals([], routes, [], Rules(400, frozenset(), ("GET /health", "$default")), WINDOW)
+
+    assert dict(totals.requests_by_route) == {"POST /orders": 2, "GET /health/deep": 9, "POST /health": 1}
+    assert dict(totals.errors_by_route) == {"POST /orders": 2, "POST /health": 1}
+
+
+def error_row(at: int, **fields) -> list[dict[str, str]]:
+    return aws_row(at, access_line(**fields))
+
+
+def test_samples_are_taken_from_the_first_to_the_last_millisecond_of_the_window():
+    rows = [
+        error_row(WINDOW.start_ms - 1, requestId="before"),
+        error_row(WINDOW.start_ms, requestId="first"),
+        error_row(WINDOW.end_ms - 1, requestId="last"),
+        error_row(WINDOW.end_ms, requestId="after"),
+    ]
+    samples, _ = pick_samples(rows, Rules(400), WINDOW, 10)
+    assert [sample.request_id for sample in samples] == ["last", "first"]
+
+
+def test_samples_on_ignored_routes_are_left_out_whichever_api_type():
+    at = WINDOW.start_ms + MINUTE
+    rows = [
+        error_row(at + 1, requestId="rest-health", httpMethod="GET", resourcePath="/health"),
+        aws_row(at + 2, http_access_line(requestId="http-health", routeKey="GET /health")),
+        aws_row(at + 3, http_access_line(requestId="default", routeKey="$default")),
+        error_row(at + 4, requestId="other-method", httpMethod="POST", resourcePath="/health"),
+        aws_row(at + 5, http_access_line(requestId="item", routeKey="GET /items/{id}")),
+        error_row(at + 6, requestId="any-x", httpMethod="DELETE", resourcePath="/x"),
+    ]
+
+    samples, _ = pick_samples(rows, Rules(400, frozenset(), ("GET /health", "$default", "* /x")), WINDOW, 10)
+
+    assert sorted(sample.request_id for sample in samples) == ["item", "other-method"]
+
+
+def test_a_line_whose_route_fields_are_not_text_is_judged_not_raised_on():
+    rows = [
+        aws_row(
+            WINDOW.start_ms, json.dumps({"status": 500, "requestId": "odd", "routeKey": ["GET /x"], "httpMethod": 7})
+        )
+    ]
+    samples, unusable = pick_samples(rows, Rules(400, frozenset(), ("* /x",)), WINDOW, 10)
+    assert [sample.request_id for sample in samples] == ["odd"] and unusable == 0
+
+
+def test_samples_show_each_status_and_route_before_repeating_one():
+    at = WINDOW.start_ms + MINUTE
+    rows = [
+        error_row(at + 3, requestId="newest", status=502),
+        error_row(at + 2, requestId="again", status=502),
+        error_row(at + 1, requestId="another-status", status=504),
+        error_row(at, requestId="another-route", status=502, resourcePath="/items"),
+    ]
+
+    samples, _ = pick_samples(rows, Rules(400), WINDOW, 3)
+
+    assert [sample.request_id for sample in samples] == ["newest", "another-status", "another-route"]

@@ -6,16 +6,37 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
+from urllib.parse import quote
 
 import pytest
 from accesslog_notifier.aggregate import Totals
-from accesslog_notifier.digest import AlarmContext, Report, build_messages, percent, sparkline
+from accesslog_notifier.digest import (
+    AlarmContext,
+    Report,
+    build_messages,
+    clip,
+    code,
+    escape,
+    fit_lines,
+    human_bytes,
+    link,
+    percent,
+    sparkline,
+)
 from accesslog_notifier.records import Sample
 from accesslog_notifier.window import Window
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.support.notifier import iso_ms, iter_strings, slack_links, unsafe_markup
+from tests.support.notifier import (
+    console_fragment_value,
+    iso_ms,
+    iter_strings,
+    jsurl_decode,
+    slack_links,
+    unsafe_markup,
+)
 
 WINDOW = Window(iso_ms("2026-11-25T09:30:00.000Z"), iso_ms("2026-11-25T09:35:00.000Z"))
 HOSTILE = ["<!channel>", "<@U0123ABCD>", "<https://evil.example|click>", "&amp;lt;", "`x`", "*bold*", "\u202e", "\n"]
@@ -225,3 +246,446 @@ def test_every_message_is_within_slack_limits_escaped_and_the_counts_come_first(
         for text in iter_strings(payload):
             assert unsafe_markup(text) == []
     assert f"{made.errors:,}" in payloads[0]["blocks"][0]["text"]["text"]
+
+
+# --- the pieces of a digest a person reads -------------------------------------------------------------------------
+
+
+def section_texts(payloads: list[dict]) -> list[str]:
+    return [block["text"]["text"] for payload in payloads for block in payload["blocks"] if block["type"] == "section"]
+
+
+def summary_of(made: Report) -> str:
+    return build_messages(made, top_n=10, max_messages=5)[0]["blocks"][0]["text"]["text"]
+
+
+def block_starting(payloads: list[dict], prefix: str) -> str:
+    [text] = [text for text in section_texts(payloads) if text.startswith(prefix)]
+    return text
+
+
+def insights_link(summary: str) -> tuple[dict, str]:
+    """The Logs Insights link of a summary: its decoded query detail and its label."""
+    [(url, label)] = [(url, label) for url, label in slack_links(summary) if "logs-insights" in url]
+    url = url.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return jsurl_decode(console_fragment_value(url.split("queryDetail$3D", 1)[1])), label
+
+
+def test_escape_writes_exactly_slacks_three_entities(load_fixture):
+    escapes = load_fixture("slack-webhook.json")["mrkdwn_escapes"]
+    for character, entity in escapes.items():
+        assert escape(f"a{character}b") == f"a{entity}b"
+    assert escape("&lt;") == "&amp;lt;"  # an entity in log text is shown as written, not interpreted
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40), limit=st.integers(min_value=1, max_value=45))
+@example(text="abc", limit=3)
+@example(text="abcd", limit=3)
+@example(text="ab", limit=1)
+def test_clip_keeps_text_that_fits_and_cuts_the_rest_to_the_limit_with_an_ellipsis(text: str, limit: int):
+    clipped = clip(text, limit)
+    if len(text) <= limit:
+        assert clipped == text
+    else:
+        assert len(clipped) == limit and clipped.endswith("…") and text.startswith(clipped[:-1])
+
+
+def test_a_backtick_in_log_text_cannot_end_the_code_span():
+    assert code("GET /a`b") == "`GET /a'b`"
+
+
+def test_a_pipe_in_a_link_url_is_percent_encoded_so_the_label_cannot_be_forged():
+    text = link("https://console.aws.amazon.com/x|y", "Open")
+    assert slack_links(text) == [(f"https://console.aws.amazon.com/x{quote('|')}y", "Open")]
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [(1, 1, "100 %"), (1, 1000, "0.1 %"), (99, 1000, "9.9 %"), (1, 10, "10 %"), (107, 1000, "11 %")],
+)
+def test_one_decimal_below_ten_percent_whole_numbers_from_ten(part: int, whole: int, shown: str):
+    assert percent(part, whole) == shown
+
+
+def test_a_sparkline_has_one_bar_per_minute_and_a_single_error_is_a_full_bar():
+    assert sparkline([]) == ""
+    assert sparkline([0, 1]) == "▁█"
+
+
+@pytest.mark.parametrize(
+    ("scanned", "shown"),
+    [
+        (0, "0 B"),
+        (999, "999 B"),
+        (1000, "1.0 kB"),
+        (1_000_000, "1.0 MB"),
+        (14_200_000, "14.2 MB"),
+        (2_500_000_000, "2.5 GB"),
+        (3e12, "3.0 TB"),
+        (5e15, "5000.0 TB"),
+    ],
+)
+def test_bytes_scanned_in_decimal_units_as_aws_bills(scanned: float, shown: str):
+    assert human_bytes(scanned) == shown
+
+
+def test_every_block_is_a_verbatim_mrkdwn_section_or_context():
+    alarm = AlarmContext("orders-api-5xx", WINDOW.start_ms, (WINDOW,), (WINDOW.end_ms,))
+    payloads = build_messages(report(alarm=alarm, totals=totals(unparsed=3)), top_n=10, max_messages=5)
+
+    blocks = [block for payload in payloads for block in payload["blocks"]]
+    for block in blocks:
+        texts = [block["text"]] if block["type"] == "section" else block["elements"]
+        assert block["type"] in ("section", "context")
+        assert all(text.keys() == {"type", "text", "verbatim"} for text in texts), block
+        assert all(text["type"] == "mrkdwn" and text["verbatim"] is True for text in texts), block
+    assert blocks[-1]["type"] == "context"  # the footer
+
+
+FIT_CASES = [
+    (["a" * 10, "b" * 10, "c" * 10], "+{n}"),
+    (["one", "two & three", "four", "fünf", "6"], "_…and {n} more lines_"),  # non-ASCII: 6 JSON characters
+    ([f"line {index}" for index in range(12)], "…"),
+]
+
+
+@pytest.mark.parametrize(("lines", "overflow"), FIT_CASES)
+def test_fit_lines_keeps_as_many_lines_as_fit_and_says_how_many_it_left_out(lines: list[str], overflow: str):
+    def size(parts: list[str]) -> int:  # what Slack receives: the JSON string
+        return len(json.dumps("\n".join(parts)))
+
+    smallest = size([overflow.format(n=len(lines))])
+    for budget in range(smallest, size(lines) + 3):
+        parts = fit_lines(lines, budget, overflow).split("\n")
+        assert size(parts) <= budget
+        if parts == lines:
+            continue
+        kept = len(parts) - 1
+        assert parts[:kept] == lines[:kept]
+        assert parts[kept] == overflow.format(n=len(lines) - kept)
+        one_more = lines if kept + 1 == len(lines) else [*lines[: kept + 1], overflow.format(n=len(lines) - kept - 1)]
+        assert size(one_more) > budget, (budget, parts)
+
+
+def test_fit_lines_never_fills_more_than_a_slack_section(limits):
+    text = fit_lines([f"line {index}" for index in range(5000)], 10**6, "…")
+    assert len(text) <= limits["section_text_characters"]
+
+
+def test_the_status_ranking_shows_the_top_statuses_by_count_and_sums_the_rest():
+    made = totals(errors=16)
+    made.errors_by_status = Counter({502: 3, 500: 9, 504: 4})
+    payloads = build_messages(report(totals=made), top_n=2, max_messages=5)
+
+    lines = block_starting(payloads, "*By status*").split("\n")
+    assert [line.split("`")[1] for line in lines[1:3]] == ["500", "504"]
+    assert "`500`  9 (" in lines[1]
+    assert lines[3:] == ["_3 errors with 1 other statuses_"]
+
+
+def test_a_status_ranking_too_long_for_its_section_says_how_many_lines_it_left_out(limits):
+    made = totals(errors=50 * 1000)
+    made.errors_by_status = Counter({status: 1000 for status in range(500, 550)})
+    payloads = build_messages(report(totals=made), top_n=50, max_messages=5)
+
+    lines = block_starting(payloads, "*By status*").split("\n")
+    left_out = re.fullmatch(r"_…and (\d+) more lines_", lines[-1])
+    assert left_out is not None, lines[-1]
+    assert len(lines) - 2 + int(left_out.group(1)) == 50
+    assert all(within_slack_limits(payload, limits) == [] for payload in payloads)
+
+
+def routes_text(made: Totals, top_n: int = 10) -> str:
+    return block_starting(build_messages(report(totals=made), top_n=top_n, max_messages=5), "*By route*")
+
+
+def other_routes(text: str) -> tuple[str, str] | None:
+    match = re.search(r"_(at least \d+|\d+) errors on (at least \d+|\d+) other routes_", text)
+    return None if match is None else (match.group(1), match.group(2))
+
+
+def test_when_every_error_is_on_a_listed_route_no_other_routes_are_mentioned():
+    assert other_routes(routes_text(totals(errors=12))) is None
+
+
+def test_a_cut_route_table_says_there_may_be_errors_on_other_routes():
+    made = totals(errors=12)
+    made.routes_exact = False
+    assert other_routes(routes_text(made)) == ("at least 0", "at least 0")
+
+
+def test_errors_the_route_counts_do_not_account_for_are_still_mentioned():
+    # The route groups can miss lines the per-minute groups counted (lines delivered between the two queries).
+    made = totals(errors=12)
+    made.errors_by_route = Counter({"POST /orders": 11})
+    assert other_routes(routes_text(made)) == ("1", "0")
+
+
+def test_routes_beyond_the_top_n_are_mentioned_even_when_the_route_counts_exceed_the_total():
+    made = totals(errors=4)
+    made.errors_by_route = Counter({"POST /orders": 4, "GET /items": 3})
+    mentioned = other_routes(routes_text(made, top_n=1))
+    assert mentioned is not None and mentioned[1] == "1"
+
+
+def test_a_route_table_too_long_for_its_section_says_how_many_lines_it_left_out(limits):
+    made = totals(errors=50)
+    made.errors_by_route = Counter({f"GET /{index:03d}/{'r' * 150}": 1 for index in range(50)})
+    lines = routes_text(made, top_n=50).split("\n")
+
+    left_out = re.fullmatch(r"_…and (\d+) more lines_", lines[-1])
+    assert left_out is not None, lines[-1]
+    assert len(lines) - 2 + int(left_out.group(1)) == 50
+
+
+def test_the_footer_prices_the_bytes_scanned_at_aws_rate_to_the_millionth_of_a_dollar():
+    scanned = 1e15  # a petabyte: $5,000 at $0.005 per GB (Amazon CloudWatch pricing, Logs Insights)
+    made = totals()
+    made.bytes_scanned = scanned
+    [payload] = build_messages(report(totals=made), top_n=10, max_messages=5)
+    footer = payload["blocks"][-1]["elements"][0]["text"]
+    cost = re.search(r"about \$([0-9.,]+) at \$0\.005 per GB", footer)
+    assert cost is not None and abs(float(cost.group(1).replace(",", "")) - scanned / 1e9 * 0.005) < 5e-3
+
+
+def test_the_footer_lists_the_problems_met_after_the_cost():
+    [payload] = build_messages(
+        report(problems=("routes: query timed out", "samples: <throttled>")), top_n=10, max_messages=5
+    )
+    footer = payload["blocks"][-1]["elements"][0]["text"]
+    assert footer.startswith("Logs Insights scanned 14.2 MB in 4 queries")
+    assert footer.endswith(" · routes: query timed out; samples: &lt;throttled&gt;")
+
+
+def test_the_footer_keeps_the_cost_whatever_the_problems_say():
+    [payload] = build_messages(report(problems=("&" * 300,)), top_n=10, max_messages=5)
+    footer = payload["blocks"][-1]["elements"][0]["text"]
+    assert "Logs Insights scanned 14.2 MB in 4 queries, about $0.000071 at $0.005 per GB · &amp;" in footer
+    assert footer.endswith("&amp;…")  # clipped between entities, never inside one
+    assert len(json.dumps(footer)) <= 600  # the footer's share of Slack's 3,000-character section text
+
+
+@pytest.mark.parametrize(
+    ("scanned", "said"),
+    [
+        (0, "$0 at"),
+        (100, "under $0.000001 at"),  # 100 B: $0.0000000005
+        (200_000, "about $0.0000010 at"),  # two significant digits, not a row of zeros
+        (14_200_000, "about $0.000071 at"),
+        (2_083_000_000, "about $0.010 at"),  # the benchmark's million errors
+        (1e15, "about $5,000.00 at"),  # a petabyte
+    ],
+)
+def test_the_cost_is_said_with_two_significant_digits_below_a_dollar(scanned: float, said: str):
+    made = totals()
+    made.bytes_scanned = scanned
+    [payload] = build_messages(report(totals=made), top_n=10, max_messages=5)
+    assert said in payload["blocks"][-1]["elements"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("unparsed", "summary", "fallback"),
+    [
+        (1, "*1 line* could not be read", ", 1 unreadable line"),
+        (2, "*2 lines* could not be read", ", 2 unreadable lines"),
+        (1234, "*1,234 lines* could not be read", ", 1,234 unreadable lines"),
+    ],
+)
+def test_unreadable_lines_are_counted_in_the_summary_and_the_notification(unparsed: int, summary: str, fallback: str):
+    [payload] = build_messages(report(totals=totals(unparsed=unparsed)), top_n=10, max_messages=5)
+    assert summary in payload["blocks"][0]["text"]["text"]
+    assert payload["text"].startswith("orders-api: API Gateway errors: 12 errors")
+    assert payload["text"].endswith(fallback)
+
+
+@pytest.mark.parametrize(("errors", "said"), [(1, "*1* error in 4,210 requests"), (2, "*2* errors in 4,210 requests")])
+def test_one_error_is_an_error_and_more_are_errors(errors: int, said: str):
+    assert said in summary_of(report(totals=totals(errors=errors)))
+
+
+def test_an_alarm_digest_starts_with_the_title_and_names_every_scheduled_digest_to_come():
+    alarm = AlarmContext(
+        "orders-api-5xx",
+        iso_ms("2026-11-25T09:32:04.871Z"),
+        (WINDOW, Window(WINDOW.end_ms, WINDOW.end_ms + 300_000)),
+        (iso_ms("2026-11-25T09:36:00.000Z"), iso_ms("2026-11-25T09:41:00.000Z")),
+    )
+    [payload] = build_messages(report(alarm=alarm), top_n=10, max_messages=5)
+    lines = payload["blocks"][0]["text"]["text"].split("\n")
+
+    assert lines[0] == "*orders-api: API Gateway errors*: alarm `orders-api-5xx` went to ALARM at 09:32 UTC"
+    [preliminary] = [line for line in lines if line.startswith("Preliminary")]
+    assert "at 09:36 UTC and 09:41 UTC (" in preliminary
+    windows = "2026-11-25 09:30:00.000 to 2026-11-25 09:35:00.000 UTC; 2026-11-25 09:35:00.000 to 2026-11-25 09:40"
+    assert windows in preliminary
+    assert payload["text"].startswith("orders-api: API Gateway errors: alarm orders-api-5xx, 12 errors")
+
+
+@pytest.mark.parametrize(("minutes", "drawn"), [(1, False), (2, True), (60, True), (61, False), (120, False)])
+def test_errors_per_minute_are_drawn_for_windows_of_two_minutes_to_an_hour(minutes: int, drawn: bool):
+    window = Window(WINDOW.start_ms, WINDOW.start_ms + minutes * 60_000)
+    made = totals()
+    made.errors_by_minute = Counter({window.start_ms: 12})
+    sparkline_line = re.search(
+        r"Errors per minute `([^`]*)` \(peak 12\)", summary_of(report(window=window, totals=made))
+    )
+    assert (sparkline_line is not None) == drawn
+    if sparkline_line:
+        assert len(sparkline_line.group(1)) == minutes
+
+
+def test_every_reason_the_counts_are_lower_bounds_is_given():
+    lower = totals()
+    lower.lower_bounds += ["the count of all lines did not complete", "the per-minute counts did not complete"]
+    summary = summary_of(report(totals=lower))
+    reasons = "the count of all lines did not complete; the per-minute counts did not complete"
+    assert f":warning: The counts are lower bounds: {reasons}" in summary
+
+
+def test_the_summary_says_what_was_not_counted():
+    made = totals(ignored=30)
+    summary = summary_of(report(totals=made, ignore_statuses=(404, 403), ignore_routes=("GET /health", "* /x")))
+    expected = "Not counted: 30 responses with ignored statuses 404, 403; routes `GET /health`, `* /x`"
+    assert expected in summary.split("\n")
+
+
+@pytest.mark.parametrize("groups", [1, 3, 4, 5, 60])
+def test_the_log_groups_shown_and_the_more_count_add_up_to_all_of_them(groups: int):
+    names = tuple(f"/aws/apigateway/api-{index}" for index in range(groups))
+    [line] = [line for line in summary_of(report(log_group_names=names)).split("\n") if line.startswith("Log groups:")]
+
+    shown = re.findall(r"`([^`]+)`", line)
+    more = re.search(r" \(\+(\d+) more\)$", line)
+    assert shown == list(names[: len(shown)])
+    assert line == "Log groups: " + ", ".join(f"`{name}`" for name in shown) + (more.group(0) if more else "")
+    assert len(shown) + (int(more.group(1)) if more else 0) == groups
+    assert more is None or int(more.group(1)) > 0
+
+
+def test_the_insights_link_opens_the_query_over_the_window_and_the_log_groups():
+    names = ("/aws/apigateway/a", "/aws/apigateway/b")
+    detail, label = insights_link(summary_of(report(log_group_names=names, insights_query="filter status >= 400")))
+    assert label == "Open the error lines in Logs Insights"
+    assert (detail["editorString"], detail["source"]) == ("filter status >= 400", list(names))
+    assert (detail["start"], detail["end"]) == ("2026-11-25T09:30:00.000Z", "2026-11-25T09:35:00.000Z")
+
+
+def test_a_long_query_reaches_the_insights_link_whole():
+    # About 1,500 characters of URL: longer than any log field, within what a browser takes.
+    query = 'filter path = "/orders/' + "x" * 1200 + '"'
+    detail, _ = insights_link(summary_of(report(insights_query=query)))
+    assert detail["editorString"] == query
+
+
+def test_the_insights_link_says_when_it_selects_only_some_of_the_log_groups():
+    names = tuple(f"/aws/apigateway/{'x' * 100}-{index}" for index in range(60))
+    detail, label = insights_link(summary_of(report(log_group_names=names)))
+    assert label == f"Open the error lines in Logs Insights ({len(detail['source'])} of 60 log groups)"
+
+
+def test_a_summary_too_long_for_its_section_ends_with_an_ellipsis(limits):
+    hostile = "&" * 150
+    alarm = AlarmContext(hostile, WINDOW.start_ms, (), ())
+    lower = totals()
+    lower.lower_bounds.append("<" * 400)
+    [payload] = build_messages(report(title=hostile, alarm=alarm, totals=lower), top_n=10, max_messages=5)
+    lines = payload["blocks"][0]["text"]["text"].split("\n")
+    assert lines[1].startswith("*at least 12* errors") and lines[-1] == "…"
+    assert within_slack_limits(payload, limits) == []
+
+
+# --- samples ---------------------------------------------------------------------------------------------------------
+
+
+def sample_text(**changes) -> str:
+    made = totals(samples=0)
+    made.samples = [replace(sample(7), **changes)]
+    return block_starting(build_messages(report(totals=made), top_n=10, max_messages=5), "*502*")
+
+
+@pytest.mark.parametrize(
+    ("path", "request_line"),
+    [("/prod/orders/7", "`POST /orders (/prod/orders/7)`"), ("-", "`POST /orders` at"), ("", "`POST /orders` at")],
+)
+def test_a_sample_names_its_route_and_the_path_when_the_line_has_one(path: str, request_line: str):
+    assert request_line in sample_text(path=path).split("\n")[0]
+
+
+def test_a_sample_gives_the_request_id_ip_and_latency_on_one_line():
+    lines = sample_text(request_id="r-1").split("\n")
+    assert lines[1] == "requestId `r-1` · ip `203.0.113.7` · latency `29012` ms"
+
+
+@pytest.mark.parametrize("latency", ["-", ""])
+def test_a_sample_without_a_latency_does_not_show_one(latency: str):
+    assert "latency" not in sample_text(latency=latency)
+
+
+def test_a_rest_sample_links_its_execution_log_and_its_trace():
+    last = sample_text().split("\n")[-1]
+    links = slack_links(last)
+    assert [label for _, label in links] == ["Execution log", "X-Ray trace"]
+    assert last == " · ".join(f"<{url}|{label}>" for url, label in links)
+    assert "API-Gateway-Execution-Logs_a1b2c3d4e5" in console_fragment_value(links[0][0])
+    assert links[1][0].endswith("#xray:traces/1-5eb74f56-1a4129d0e8d9cd443d9cc9cc")
+
+
+def test_an_http_api_sample_links_only_its_trace():
+    assert [label for _, label in slack_links(sample_text(is_http_api=True))] == ["X-Ray trace"]
+
+
+def test_a_sample_too_long_for_its_section_keeps_its_first_lines_and_ends_with_an_ellipsis(limits):
+    lines = sample_text(route="GET /" + "&" * 300, request_id="&" * 200, integration_error="&" * 500).split("\n")
+    assert lines[0].startswith("*502* `GET /&amp;") and lines[-1] == "…"
+
+
+def tiny(index: int) -> Sample:
+    """The smallest sample a line can give: Slack's 50-block limit binds before any size limit."""
+    return Sample(WINDOW.start_ms + index, 500, "GET /", "", "", "", "", "", "", "", "", True)
+
+
+def sample_count(payloads: list[dict]) -> int:
+    return sum(1 for text in section_texts(payloads) if text.startswith("*500*"))
+
+
+def test_samples_fill_each_message_up_to_slacks_block_limit_before_continuing(limits):
+    made = totals(samples=0)
+    made.samples = [tiny(index) for index in range(60)]
+
+    payloads = build_messages(report(totals=made), top_n=10, max_messages=2)
+
+    assert len(payloads) == 2
+    # Continued only when the next sample and the footer would not fit as well.
+    assert len(payloads[0]["blocks"]) + 2 > limits["blocks_per_message"]
+    assert all(within_slack_limits(payload, limits) == [] for payload in payloads)
+    assert sample_count(payloads) == 60 and "not shown" not in text_of(payloads)
+    assert payloads[1]["blocks"][0]["elements"][0]["text"].endswith("(continued)")
+    assert all(payload["text"].startswith("orders-api: API Gateway errors: 12 errors") for payload in payloads)
+    assert [payload["text"][-len("(message 1 of 2)") :] for payload in payloads] == [
+        "(message 1 of 2)",
+        "(message 2 of 2)",
+    ]
+
+
+@pytest.mark.parametrize("max_messages", [1, 3])
+def test_samples_beyond_the_last_message_are_counted_in_a_full_last_message(limits, max_messages: int):
+    made = totals(samples=0)
+    made.samples = [tiny(index) for index in range(200)]
+
+    payloads = build_messages(report(totals=made), top_n=10, max_messages=max_messages)
+
+    assert len(payloads) == max_messages
+    assert all(within_slack_limits(payload, limits) == [] for payload in payloads)
+    assert all(len(payload["blocks"]) + 2 > limits["blocks_per_message"] for payload in payloads[:-1])
+    assert len(payloads[-1]["blocks"]) == limits["blocks_per_message"]
+    note = re.fullmatch(
+        rf"_(\d+) more samples not shown \(at most {max_messages} messages\)_",
+        payloads[-1]["blocks"][-2]["elements"][0]["text"],
+    )
+    assert note is not None and sample_count(payloads) + int(note.group(1)) == 200
+
+
+def test_a_digest_in_one_message_does_not_number_it():
+    [payload] = build_messages(report(), top_n=10, max_messages=1)
+    assert "(message" not in payload["text"] and "not shown" not in text_of([payload])

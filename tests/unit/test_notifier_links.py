@@ -105,3 +105,67 @@ def test_xray_links_only_for_well_formed_trace_ids():
         "1-5eb74f56-1a4129d0e8d9cd443d9cc9cc/../x",
     ):
         assert xray_trace_url("eu-west-1", bad) is None
+
+
+def test_jsurl_keeps_letters_digits_and_dash_underscore_dot_and_writes_dollar_as_bang():
+    # The notation's own rules: [A-Za-z0-9_.-] as they are, $ as !, so a console URL stays short.
+    assert jsurl("Az09-_.") == "~'Az09-_."
+    assert jsurl("$default") == "~'!default"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\xff", "\u0100", "\u20ac", "\U0001f600"],  # the last Latin-1 character, the first beyond, BMP, astral
+    ids=["u+00ff", "u+0100", "euro", "astral"],
+)
+def test_jsurl_round_trips_characters_either_side_of_its_encoding_boundaries(text: str):
+    assert jsurl_decode(jsurl({"s": text})) == {"s": text}
+
+
+def test_jsurl_writes_a_lone_surrogate_as_its_code_unit_instead_of_failing():
+    # os.environ holds undecodable bytes as lone surrogates; JSURL writes UTF-16 code units as **xxxx.
+    assert jsurl("a\udcff") == "~'a**dcff"
+
+
+def test_jsurl_writes_constants_and_empty_lists_the_decoder_reads():
+    value = {"none": None, "yes": True, "no": False, "empty": [], "numbers": [1, 2.5]}
+    assert jsurl_decode(jsurl(value)) == value
+
+
+def test_the_console_selects_at_most_50_log_groups():
+    names = [f"/g{index}" for index in range(60)]
+    url, selected = insights_url("eu-west-1", names, WINDOW, "q")
+    assert selected == 50
+    assert jsurl_decode(console_fragment_value(url.split("queryDetail$3D", 1)[1]))["source"] == names[:50]
+
+
+def test_the_link_selects_as_many_log_groups_as_fit_in_2000_characters():
+    names = [f"/aws/apigateway/{'x' * 100}-{index}" for index in range(60)]
+    url, selected = insights_url("eu-west-1", names, WINDOW, "q")
+
+    assert len(url) <= 2000
+    next_group = names[selected]
+    # One more group adds ~' and the name, each / written as *2f (3 characters).
+    assert len(url) + 2 + len(next_group) + 2 * next_group.count("/") > 2000
+
+
+def test_one_long_log_group_is_linked_when_two_would_not_fit():
+    names = [f"/{letter * 500}" for letter in "abcd"]
+    query = "filter " + "q" * 1000
+    url, selected = insights_url("eu-west-1", names, WINDOW, query)
+    assert selected == 1 and len(url) <= 2000
+
+
+@pytest.mark.parametrize("region", ["us-iso-east-1", "not a region"])
+def test_no_link_selects_no_log_group(region: str):
+    assert insights_url(region, ["/g"], WINDOW, "q") == (None, 0)
+
+
+def test_a_query_too_long_for_any_link_gives_none():
+    assert insights_url("eu-west-1", ["/g"], WINDOW, "filter " + "q" * 3000) == (None, 0)
+
+
+def test_the_execution_log_fragment_writes_percent_signs_as_dollars():
+    # The console reads its URL fragment with $ for %; a % left in would be read as something else.
+    fragment = execution_log_url("eu-west-1", SAMPLE).split("#", 1)[1]
+    assert "%" not in fragment and "$252F" in fragment

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from accesslog_notifier.aggregate import Rules, count_totals, pick_samples
-from accesslog_notifier.queries import build_queries
+from accesslog_notifier.queries import MINUTES, ROUTES, SAMPLES, TOTALS, build_queries, route_matches
 from accesslog_notifier.window import Window
 
 from tests.support.logs_insights import LogEvent, run_query
@@ -215,3 +215,51 @@ def test_a_cut_stats_result_makes_the_route_table_a_lower_bound():
 def test_routes_are_json_strings_the_engine_reads_as_fields():
     line = json.loads(http_access_line(routeKey="GET /items/{id}"))
     assert line["routeKey"] == "GET /items/{id}" and "resourcePath" not in line
+
+
+@pytest.mark.parametrize(
+    ("route", "fields", "matches"),
+    [
+        ("GET /health", ("GET", "/health", None), True),  # REST: method and resource path
+        ("GET /health", ("POST", "/health", None), False),
+        ("GET /health", ("GET", "/health/deep", None), False),
+        ("GET /health", (None, None, "GET /health"), True),  # HTTP API: the route key
+        ("GET /health", (None, None, "POST /health"), False),
+        ("* /health", ("DELETE", "/health", None), True),
+        ("* /health", (None, None, "PATCH /health"), True),
+        ("* /health", (None, None, "GET /health/deep"), False),
+        ("* /health", ("GET", "/other", None), False),
+        ("$default", (None, None, "$default"), True),
+        ("$default", ("GET", "/", None), False),
+    ],
+)
+def test_a_route_rule_matches_rest_lines_by_method_and_path_and_http_lines_by_route_key(route, fields, matches):
+    assert route_matches(route, *fields) is matches
+
+
+@pytest.mark.parametrize("path", ["/a\\", "/a\\b", '/a"b'])
+def test_a_route_with_a_backslash_or_a_quote_still_makes_a_well_formed_query(path: str):
+    inside = WINDOW.start_ms + 1000
+    written = [rest(inside, 500, method="GET", resource=path), rest(inside + 1, 500, method="GET", resource="/ab")]
+    events = [LogEvent(line.timestamp_ms, line.message, "/g", "s") for line in written]
+
+    query = build_queries(WINDOW, threshold=400, ignore_routes=[f"GET {path}"]).totals
+
+    assert run_query(query, events, *WINDOW.query_seconds()).results == [[{"field": "lines", "value": "1"}]]
+
+
+@pytest.mark.parametrize(
+    ("sample_rows", "names"), [(0, [TOTALS, ROUTES, MINUTES]), (1, [TOTALS, ROUTES, MINUTES, SAMPLES])]
+)
+def test_a_samples_query_only_when_samples_are_wanted(sample_rows: int, names: list[str]):
+    queries = build_queries(WINDOW, threshold=400, sample_rows=sample_rows)
+    assert [name for name, _ in queries.items()] == names
+
+
+def test_ignored_statuses_do_not_use_up_the_samples_querys_rows():
+    start = WINDOW.start_ms
+    written = [rest(start + 1000 + index, 404) for index in range(20)] + [rest(start + 10, 500), rest(start + 20, 503)]
+
+    _, samples, _ = run_all(written, Rules(400, frozenset({404})), {"end_second": "whole"}, sample_rows=5)
+
+    assert sorted(sample.status for sample in samples) == [500, 503]

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import json
+import time
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 from accesslog_notifier.records import (
+    Sample,
     parse_line,
     parse_status,
     parse_timestamp_ms,
     route_label,
+    route_parts,
     safe_text,
     sample_from_line,
+    xray_trace_id,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.notifier import iso_ms
+from tests.support.notifier import access_line, http_access_line, iso_ms
 
 UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -113,3 +118,164 @@ def test_a_sample_shows_a_lines_fields_safely():
     assert sample.xray_trace_id == "1-5eb74f56-1a4129d0e8d9cd443d9cc9cc"
     assert sample.is_http_api is False
     assert sample_from_line(0, {"status": "-"}) is None
+
+
+@pytest.fixture
+def local_time_five_hours_behind_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A machine clock set to UTC-5 (the CLI runs on laptops; Lambda runs in UTC)."""
+    monkeypatch.setenv("TZ", "EST+05")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("local_time_five_hours_behind_utc")
+def test_insights_timestamps_are_utc_whatever_the_machines_time_zone():
+    assert parse_timestamp_ms("2026-11-25 09:31:12.907") == iso_ms("2026-11-25T09:31:12.907Z")
+
+
+@pytest.mark.parametrize(("fraction", "millis"), [("9", 900), ("90", 900), ("09", 90), ("009", 9)])
+def test_a_shorter_fraction_of_a_second_is_tenths_or_hundredths(fraction: str, millis: int):
+    assert parse_timestamp_ms(f"2026-11-25 09:31:12.{fraction}") == iso_ms("2026-11-25T09:31:12.000Z") + millis
+
+
+def self_referencing_list() -> list:
+    items: list = []
+    items.append(items)
+    return items
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, ""),
+        (29012, "29012"),
+        (12.5, "12.5"),
+        ({"message": "délai dépassé"}, '{"message": "délai dépassé"}'),  # JSON, as the line held it
+        (["a", 1], '["a", 1]'),
+        (self_referencing_list(), "\ufffd"),  # cannot be shown: replaced, not raised
+    ],
+)
+def test_a_value_that_is_not_text_is_shown_as_text(value, shown: str):
+    assert safe_text(value) == shown
+
+
+def test_a_line_may_start_with_white_space():
+    assert parse_line(' \t{"status": 500}') == {"status": 500}
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "parts"),
+    [
+        ("GET", "/items/{id}", ("GET", "/items/{id}", None)),  # REST: a resource path
+        ("GET", "-", ("GET", "-", None)),
+        ("GET", "GET /items/{id}", ("GET", None, "GET /items/{id}")),  # HTTP API: a route key
+        ("GET", "$default", ("GET", None, "$default")),
+        ("GET", None, ("GET", None, None)),  # a group whose lines had no route
+        ("GET", "", ("GET", None, None)),
+        (None, "/items", (None, "/items", None)),
+    ],
+)
+def test_a_route_group_is_a_resource_path_or_a_route_key(method, route, parts):
+    assert route_parts(method, route) == parts
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_path", "route_key", "label"),
+    [
+        ("GET", "/x", "", "GET /x"),
+        ("", "/x", None, "- /x"),
+        ("GET", "", None, "GET -"),
+        ("GET", "/x", "$default", "$default"),
+    ],
+)
+def test_an_empty_field_names_no_route(method, resource_path, route_key, label: str):
+    assert route_label(method, resource_path, route_key) == label
+
+
+def test_no_field_of_a_huge_line_could_fill_a_slack_section_on_its_own(load_fixture):
+    section = load_fixture("slack-webhook.json")["limits"]["section_text_characters"]
+    huge = "x" * 20_000
+    line = {key: huge for key in ("httpMethod", "resourcePath", "path", "requestId", "ip", "responseLatency")}
+    line |= {"status": 502, "integrationErrorMessage": huge, "apiId": huge, "stage": huge, "xrayTraceId": "1-" + huge}
+
+    sample = sample_from_line(0, line)
+
+    for name, value in vars(sample).items():
+        assert not isinstance(value, str) or len(value) < section, name
+    assert len(route_label(None, None, huge)) < section
+
+
+@pytest.mark.parametrize(
+    ("header", "trace_id"),
+    [
+        (
+            "Root=1-5eb74f56-1a4129d0e8d9cd443d9cc9cc;Parent=53995c3f42cd8ad8;Sampled=1",
+            "1-5eb74f56-1a4129d0e8d9cd443d9cc9cc",
+        ),
+        # A load balancer in front adds its own segment first (Elastic Load Balancing, "Request tracing").
+        (
+            "Self=1-67891234-12456789abcdef012345678;Root=1-67891233-abcdef012345678912345678",
+            "1-67891233-abcdef012345678912345678",
+        ),
+        (" 1-5eb74f56-1a4129d0e8d9cd443d9cc9cc ", "1-5eb74f56-1a4129d0e8d9cd443d9cc9cc"),
+        ("Parent=53995c3f42cd8ad8;Sampled=1", ""),
+        ("-", ""),
+        (None, ""),
+    ],
+)
+def test_the_trace_id_is_the_root_of_the_trace_header(header, trace_id: str):
+    assert xray_trace_id(header) == trace_id
+
+
+def test_a_sample_carries_each_field_of_a_rest_line():
+    line = json.loads(access_line(status=504, requestId="r-1", path="/prod/orders/7", responseLatency=29012))
+
+    sample = sample_from_line(1_795_599_072_907, line)
+
+    assert sample == Sample(
+        timestamp_ms=1_795_599_072_907,
+        status=504,
+        route="POST /orders",
+        path="/prod/orders/7",
+        request_id="r-1",
+        ip="203.0.113.7",
+        latency="29012",
+        integration_error="Lambda function timed out",
+        xray_trace_id="1-5eb74f56-1a4129d0e8d9cd443d9cc9cc",
+        api_id="a1b2c3d4e5",
+        stage="prod",
+        is_http_api=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("route_key", "http_api"), [("GET /items/{id}", True), ("$default", True), ("-", False), ("", False)]
+)
+def test_a_line_with_a_route_key_is_from_an_http_api(route_key: str, http_api: bool):
+    sample = sample_from_line(0, json.loads(http_access_line(routeKey=route_key)))
+    assert sample.is_http_api is http_api
+
+
+@pytest.mark.parametrize(
+    ("latencies", "shown"),
+    [({"responseLatency": "48", "integrationLatency": "45"}, "48"), ({"integrationLatency": "45"}, "45"), ({}, "")],
+)
+def test_the_latency_is_the_responses_else_the_integrations(latencies: dict, shown: str):
+    assert sample_from_line(0, {"status": 500, **latencies}).latency == shown
+
+
+@pytest.mark.parametrize(
+    ("messages", "shown"),
+    [
+        ({"integrationErrorMessage": "Boom", "errorMessage": "Internal server error"}, "Boom"),
+        ({"integrationErrorMessage": "", "errorMessage": "Internal server error"}, "Internal server error"),
+        ({"integrationErrorMessage": "-", "errorMessage": "Internal server error"}, "Internal server error"),
+        ({"integrationErrorMessage": "-", "errorMessage": "-"}, ""),
+        ({"integrationErrorMessage": "-"}, ""),
+        ({}, ""),
+    ],
+)
+def test_the_error_is_the_integrations_else_api_gateways_and_a_dash_is_no_error(messages: dict, shown: str):
+    assert sample_from_line(0, {"status": 500, **messages}).integration_error == shown

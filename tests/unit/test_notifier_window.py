@@ -6,6 +6,8 @@ and coverage is judged by counting which windows each millisecond falls in, neve
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from accesslog_notifier.window import (
     Window,
@@ -146,3 +148,44 @@ def test_formats():
     for bad in ("0m", "15", "m", "1w", "\u0661\u0665m"):
         with pytest.raises(ValueError):
             parse_duration_seconds(bad)
+
+
+# The first and the last millisecond a window may hold, computed here from the calendar.
+FIRST_MS = 0
+LAST_MS = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(
+    milliseconds=1
+) + 999
+
+
+def test_a_window_may_hold_the_first_and_the_last_millisecond_of_1970_to_9999():
+    assert Window(FIRST_MS, FIRST_MS + 1).start_ms == FIRST_MS
+    assert Window(LAST_MS - 1, LAST_MS + 1).end_ms == LAST_MS + 1
+    with pytest.raises(ValueError):
+        Window(LAST_MS, LAST_MS + 2)
+
+
+def test_an_alarm_window_does_not_start_before_1970():
+    assert alarm_window(iso_ms("1970-01-01T00:02:30.000Z"), 300, 2) == Window(0, iso_ms("1970-01-01T00:03:00.000Z"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-25T17:50:00+05:45", "2026-11-25T12:05:00.000Z"),  # Nepal: minutes in the offset
+        ("2026-11-25T22:05:00+10:00", "2026-11-25T12:05:00.000Z"),
+        ("2026-11-25T02:05:00-10:00", "2026-11-25T12:05:00.000Z"),
+        ("2026-11-25T12:05:00.123456789Z", "2026-11-25T12:05:00.123Z"),  # beyond milliseconds: cut, not rounded
+        ("1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z"),
+    ],
+)
+def test_offsets_and_fractions_down_to_the_millisecond(text: str, expected: str):
+    assert parse_iso_ms(text) == iso_ms(expected)
+
+
+def test_the_last_millisecond_of_9999_is_a_time():
+    assert parse_iso_ms("9999-12-31T23:59:59.999Z") == LAST_MS
+
+
+def test_times_are_whole_milliseconds_as_queries_print_them():
+    # A float would print as 1795000000000.0 in a query's filter.
+    assert type(parse_iso_ms("2026-11-25T12:05:00.5Z")) is int

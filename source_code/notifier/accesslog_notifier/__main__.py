@@ -23,12 +23,11 @@ import json
 import logging
 import math
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from accesslog_notifier.config import ConfigError, load_settings
+from accesslog_notifier.config import URL_IN_TEXT, ConfigError, load_settings
 from accesslog_notifier.events import MANUAL, Invocation
 from accesslog_notifier.handler import (
     DEFAULT_TIME_BUDGET_S,
@@ -41,7 +40,6 @@ from accesslog_notifier.records import safe_text
 from accesslog_notifier.window import Window, parse_duration_seconds, parse_iso_ms
 
 Invoker = Callable[[str, dict[str, Any]], tuple[bool, str]]
-URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 RECEIVE_BATCH = 10  # SQS ReceiveMessage returns at most 10 messages
 # Long polling: a short poll samples a subset of SQS's servers and may answer nothing while messages wait (SQS
 # Developer Guide, "Amazon SQS short and long polling"); a long poll asks them all, so an empty answer means empty.

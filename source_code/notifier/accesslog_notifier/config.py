@@ -18,6 +18,8 @@ from typing import Any
 # Lambda's level names (the contract's) -> Python's.
 PYTHON_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARNING", "ERROR": "ERROR"}
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+# Anything that looks like a URL: a webhook URL pasted into the wrong setting must not be echoed into the logs.
+URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 
 
 class ConfigError(ValueError):
@@ -125,7 +127,8 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
         else:
             ok = spec["min_length"] <= len(value) <= spec["max_length"]
             if "pattern" in spec:
-                ok = ok and bool(pattern(spec["pattern"]).match(value))
+                # fullmatch: re's "$" also matches before a final newline, RE2's (Terraform's regex) does not.
+                ok = ok and pattern(spec["pattern"]).fullmatch(value) is not None
     elif kind in ("list(string)", "list(integer)"):
         try:
             value = json.loads(text)
@@ -134,7 +137,7 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
         ok = isinstance(value, list) and spec["min_items"] <= len(value) <= spec["max_items"]
         if ok and kind == "list(string)":
             item_pattern = pattern(spec["item_pattern"])
-            ok = all(isinstance(item, str) and item_pattern.match(item) for item in value)
+            ok = all(isinstance(item, str) and item_pattern.fullmatch(item) is not None for item in value)
         elif ok:
             ok = all(
                 type(item) is int and spec["minimum"] <= item <= spec["maximum"]  # bool is an int: not accepted
@@ -164,7 +167,7 @@ def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -
             problems.append(problem)
 
     region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip() or None
-    if region is not None and not REGION_PATTERN.match(region):
+    if region is not None and REGION_PATTERN.fullmatch(region) is None:
         problems.append(f"AWS_REGION must be a region name such as eu-west-1 (got {_shorten(region)!r}).")
 
     if problems:
@@ -174,4 +177,6 @@ def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -
 
 
 def _shorten(text: str, limit: int = 80) -> str:
+    """A value as an error message may show it: URLs hidden, at most ``limit`` characters."""
+    text = URL_IN_TEXT.sub("[a URL, not shown]", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"

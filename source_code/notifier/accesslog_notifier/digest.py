@@ -256,15 +256,30 @@ def _sample_block(sample: Sample, region: str) -> dict[str, Any]:
     return _section(fit_lines(lines, SAMPLE_BUDGET, "…"))
 
 
+def cost_phrase(dollars: float) -> str:
+    """``about $0.000071``, ``about $5,000.00``, ``under $0.000001``: two significant digits below a dollar."""
+    if dollars <= 0:
+        return "$0"
+    if dollars < 0.000001:
+        return "under $0.000001"
+    if dollars < 1:
+        return f"about ${dollars:.{1 - math.floor(math.log10(dollars))}f}"
+    return f"about ${dollars:,.2f}"
+
+
 def _footer(report: Report) -> dict[str, Any]:
     scanned = report.totals.bytes_scanned
-    cost = scanned / 1e9 * PRICE_PER_GB_SCANNED
     text = (
         f"Logs Insights scanned {human_bytes(scanned)} in {report.queries_run} queries, "
-        f"about ${cost:.6f} at ${PRICE_PER_GB_SCANNED} per GB"
+        f"{cost_phrase(scanned / 1e9 * PRICE_PER_GB_SCANNED)} at ${PRICE_PER_GB_SCANNED} per GB"
     )
     if report.problems:
-        text += " · " + escape(clip("; ".join(report.problems), 300))
+        # Clipped before escaping (no entity is cut), then shorter until the escaped text fits: "&" becomes 5 chars.
+        problems = "; ".join(report.problems)
+        limit = 300
+        while limit > 1 and json_chars(text + " · " + escape(clip(problems, limit))) > FOOTER_BUDGET:
+            limit = limit * 3 // 4
+        text += " · " + escape(clip(problems, limit))
     return _context(fit_lines([text], FOOTER_BUDGET, "…"))
 
 
