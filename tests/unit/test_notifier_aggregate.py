@@ -116,8 +116,17 @@ def test_samples_from_the_aws_and_the_moto_shapes_are_checked_again(load_fixture
 
 def test_bytes_scanned_is_a_finite_non_negative_number_or_zero():
     assert scanned_bytes({"bytesScanned": 611840.0}) == 611840.0
+    assert scanned_bytes({"bytesScanned": 1.0}) == 1.0
     for bad in ({"bytesScanned": "lots"}, {"bytesScanned": float("nan")}, {"bytesScanned": -1}, {}, None):
         assert scanned_bytes(bad) == 0.0
+    for infinite in (float("inf"), "Infinity", "-inf"):
+        assert scanned_bytes({"bytesScanned": infinite}) == 0.0
+
+
+@pytest.mark.parametrize("zero", [0, 0.0, -0.0, "-0"])
+def test_no_bytes_scanned_is_a_plain_zero_never_a_negative_one(zero):
+    # A negative zero would reach the footer as "scanned -0 B".
+    assert str(scanned_bytes({"bytesScanned": zero})) == "0.0"
 
 
 MINUTE = 60_000
@@ -125,8 +134,8 @@ MINUTE = 60_000
 
 @pytest.mark.parametrize("lines_row", [row(lines="lots"), row(lines="-1"), row(other="5"), []])
 def test_a_line_count_that_is_not_a_count_adds_nothing(lines_row):
-    totals = count_totals([lines_row, row(lines="5")], [], [], Rules(400), WINDOW)
-    assert totals.lines == 5
+    for rows in ([lines_row, row(lines="5")], [row(lines="5"), lines_row]):
+        assert count_totals(rows, [], [], Rules(400), WINDOW).lines == 5
 
 
 def test_a_status_group_without_a_request_count_is_skipped():

@@ -29,7 +29,7 @@ from accesslog_notifier import handler
 from accesslog_notifier.config import contract
 from accesslog_notifier.handler import Dependencies
 from accesslog_notifier.slack import HttpAnswer
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
@@ -481,6 +481,14 @@ def test_a_setting_the_lambda_would_refuse_exits_2_before_anything_runs(offline:
         ),
         (["--log-group", GROUP, "--threshold", "4xx"], "argument --threshold: invalid int value: '4xx'"),
         (["--log-group", GROUP, "--time-budget", "soon"], "argument --time-budget: not a number of seconds: 'soon'"),
+        (
+            ["--log-group", GROUP, "--time-budget", "0"],
+            "argument --time-budget: must be a positive number of seconds, got '0'",
+        ),
+        (
+            ["--log-group", GROUP, "--time-budget", "inf"],
+            "argument --time-budget: must be a positive number of seconds, got 'inf'",
+        ),
         (["--log-group", GROUP, "--webhook-url", WEBHOOK], "unrecognized arguments: --webhook-url"),
         (["--log-group"], "argument --log-group: expected one argument"),
     ],
@@ -557,6 +565,16 @@ def test_queries_that_never_finish_are_given_up_within_the_time_budget(
     assert budget_s / 2 * 1000 < run.summary["elapsed_ms"] <= budget_s * 1000  # most of the budget, never more
 
 
+def test_a_time_budget_under_a_second_is_accepted_and_never_overrun(offline: Offline) -> None:
+    offline.logs.put(GROUP, lines_between(NOW_MS - 10 * MINUTE_MS, NOW_MS, 2, status=500))
+    offline.logs.running_polls = 10**6
+
+    run = offline.main("--log-group", GROUP, "--time-budget", "0.5", "--dry-run")
+
+    assert run.status == 1 and run.summary["reported"] is False
+    assert run.summary["elapsed_ms"] <= 500
+
+
 def test_the_arguments_default_to_the_process_command_line(offline: Offline, monkeypatch: pytest.MonkeyPatch) -> None:
     offline.logs.put(GROUP, lines_between(NOW_MS - 10 * MINUTE_MS, NOW_MS, 1, status=500))
     monkeypatch.setattr(
@@ -610,12 +628,15 @@ def test_the_help_names_every_option_and_takes_the_webhook_only_from_ssm(offline
     ):
         assert option in usage
     entries = option_entries(text)
-    assert "repeatable" in entries["--log-group"]
-    assert "15m" in entries["--since"]  # the default range
-    assert "--end" in entries["--start"] and "--start" in entries["--end"]
-    assert "status >=" in entries["--threshold"] and "ERROR_STATUS_THRESHOLD" in entries["--threshold"]
-    assert "SSM" in entries["--webhook-parameter"] and "webhook URL" in entries["--webhook-parameter"]
-    assert "print" in entries["--dry-run"] and "JSON" in entries["--dry-run"]
+    assert says(entries["--log-group"], "repeatable")
+    assert says(entries["--since"], "the range ending now (default 15m)")
+    assert says(entries["--start"], "e.g. 2026-11-25T11:59:00Z") and says(entries["--start"], "needs --end")
+    assert says(entries["--end"], "(excluded)") and says(entries["--end"], "needs --start")
+    assert says(entries["--threshold"], "status >=") and says(
+        entries["--threshold"], "(default ERROR_STATUS_THRESHOLD)"
+    )
+    assert says(entries["--webhook-parameter"], "SSM SecureString holding the webhook URL")
+    assert says(entries["--dry-run"], "print the Slack payloads as JSON")
     assert [option for option in entries if "url" in option.lower()] == []  # none takes the webhook URL itself
 
 
@@ -631,9 +652,9 @@ def test_the_replay_help_names_its_options(offline: Offline) -> None:
     usage = " ".join(text.split("\n\n", 1)[0].split())
     assert "--queue-url QUEUE_URL --function-name FUNCTION_NAME [--max MAX]" in usage
     entries = option_entries(text)
-    assert "notifier_failure_queue_url" in entries["--queue-url"]
-    assert "notifier_function_name" in entries["--function-name"]
-    assert "default 100" in entries["--max"]
+    assert says(entries["--queue-url"], "failure queue (output notifier_failure_queue_url)")
+    assert says(entries["--function-name"], "(output notifier_function_name)")
+    assert says(entries["--max"], "(default 100)")
 
 
 def help_description(help_text: str) -> str:
@@ -641,6 +662,11 @@ def help_description(help_text: str) -> str:
     description = " ".join(help_text.split("\n\n")[1].split())
     assert description[0].isupper() and description.endswith("."), description
     return description
+
+
+def says(entry: str, phrase: str) -> bool:
+    """Whether a help entry has ``phrase`` as words of its own (not glued to other letters)."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", entry) is not None
 
 
 def option_entries(help_text: str) -> dict[str, str]:
@@ -948,20 +974,92 @@ def test_replay_does_not_take_an_empty_short_poll_for_an_empty_queue(
     assert status == 0
 
 
-def test_messages_not_replayed_are_visible_again_even_when_an_invocation_raises(
+def test_an_invoker_that_breaks_stops_the_replay_and_leaves_every_message_visible_again(
     record: dict[str, Any],
 ) -> None:
     queue = FakeQueue()
     queue.send("not a record")
     queue.send(failure_record(record, scheduled_at(40)))
 
-    def throttled(function_name: str, event: dict[str, Any]) -> tuple[bool, str]:
-        raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "Rate Exceeded."}}, "Invoke")
+    def broken(function_name: str, event: dict[str, Any]) -> tuple[bool, str]:
+        raise RuntimeError("a bug in the invoker, not an AWS answer")
 
-    with contextlib.suppress(ClientError):
-        cli.replay(queue.url, FUNCTION, sqs=queue, invoke=throttled, limit=10)
+    with pytest.raises(RuntimeError, match="a bug in the invoker"):  # a bug is not reported as a failed window
+        cli.replay(queue.url, FUNCTION, sqs=queue, invoke=broken, limit=10)
 
     assert sorted(queue.visible_bodies()) == sorted(queue.bodies()) and len(queue.bodies()) == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "problem"),
+    [
+        (
+            ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "Rate Exceeded."}}, "Invoke"),
+            "invoke failed: An error occurred (TooManyRequestsException) when calling the Invoke operation: "
+            "Rate Exceeded.",
+        ),
+        (
+            EndpointConnectionError(endpoint_url="https://lambda.us-east-1.amazonaws.com/"),
+            'invoke failed: Could not connect to the endpoint URL: "https://lambda.us-east-1.amazonaws.com/"',
+        ),
+    ],
+)
+def test_an_aws_error_on_one_invocation_is_reported_and_the_other_windows_are_still_replayed(
+    record: dict[str, Any], capsys: pytest.CaptureFixture[str], error: Exception, problem: str
+) -> None:
+    queue = FakeQueue()
+    ids = [queue.send(failure_record(record, scheduled_at(minute))) for minute in (40, 45, 50)]
+    function = FakeFunction()
+
+    def invoke(function_name: str, event: dict[str, Any]) -> tuple[bool, str]:
+        if event == scheduled_at(45):
+            raise error
+        return function(function_name, event)
+
+    status = cli.replay_main(["--queue-url", queue.url, "--function-name", FUNCTION], sqs=queue, invoke=invoke)
+    out, err = capsys.readouterr()
+
+    assert status == 1 and err == "2 of 3 window(s) replayed\n"
+    assert json.loads(out.splitlines()[1]) == {
+        "message_id": ids[1],
+        "event_time": scheduled_at(45)["time"],
+        "replayed": False,
+        "problem": problem,
+    }
+    assert [event for _, event in function.calls] == [scheduled_at(40), scheduled_at(50)]
+    assert queue.bodies() == queue.visible_bodies() == [failure_record(record, scheduled_at(45))]
+
+
+def test_a_long_aws_error_is_shortened_to_300_characters(
+    record: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue = FakeQueue()
+    queue.send(failure_record(record, scheduled_at(40)))
+    detail = "The function's role is not allowed to assume itself. " * 20
+
+    def denied(function_name: str, event: dict[str, Any]) -> tuple[bool, str]:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": detail}}, "Invoke")
+
+    status = cli.replay_main(["--queue-url", queue.url, "--function-name", FUNCTION], sqs=queue, invoke=denied)
+
+    said = "An error occurred (AccessDeniedException) when calling the Invoke operation: " + detail
+    assert status == 1
+    assert json.loads(capsys.readouterr().out)["problem"] == "invoke failed: " + said[:300]
+
+
+def test_a_window_not_replayed_in_an_earlier_batch_is_visible_again_after_the_replay(
+    record: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue = FakeQueue()
+    for minute in range(12):  # two ReceiveMessage batches (at most 10 a call)
+        queue.send(failure_record(record, scheduled_at(minute)))
+    function = FakeFunction(failing={scheduled_at(0)["time"]})
+
+    status, _, err = replay_cli(queue, function, capsys)
+
+    assert status == 1 and err == "11 of 12 window(s) replayed\n"
+    assert len(queue.receives) >= 2
+    assert queue.bodies() == queue.visible_bodies() == [failure_record(record, scheduled_at(0))]
 
 
 def test_a_time_budget_that_is_not_a_number_is_a_usage_error(offline: Offline) -> None:
@@ -985,27 +1083,38 @@ def test_an_event_with_odd_records_does_not_crash_the_replay(
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "error"),
     [
-        ["--log-group", "g", "--webhook-url", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
-        ["--log-group", "g", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
-        [
-            "replay",
-            "--queue-url",
-            "q",
-            "--function-name",
-            "f",
-            "--max",
-            "https://hooks.slack.com/services/T0/B0/SECRETSECRET",
-        ],
+        (
+            ["--log-group", "g", "--webhook-url", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
+            f"{PROG}: error: unrecognized arguments: --webhook-url [a URL, not shown]",
+        ),
+        (
+            ["--log-group", "g", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
+            f"{PROG}: error: unrecognized arguments: [a URL, not shown]",
+        ),
+        (
+            [
+                "replay",
+                "--queue-url",
+                "q",
+                "--function-name",
+                "f",
+                "--max",
+                "https://hooks.slack.com/services/T0/B0/SECRETSECRET",
+            ],
+            # the URL is hidden up to the next space, the closing quote with it
+            f"{PROG} replay: error: argument --max: invalid int value: '[a URL, not shown]",
+        ),
     ],
 )
 def test_a_url_typed_by_mistake_is_not_repeated_in_the_usage_error(
-    argv: list[str], capsys: pytest.CaptureFixture[str]
+    argv: list[str], error: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.main(argv)
 
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert "SECRETSECRET" not in err and "hooks.slack.com" not in err and "[a URL, not shown]" in err
+    assert "SECRETSECRET" not in err and "hooks.slack.com" not in err
+    assert err.strip().splitlines()[-1].startswith(error)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from accesslog_notifier.config import ConfigError, load_settings
+from accesslog_notifier.config import ConfigError, contract, load_settings
 
 SETTINGS_JSON = (
     Path(__file__).resolve().parents[2] / "source_code" / "notifier" / "accesslog_notifier" / "settings.json"
@@ -66,6 +66,17 @@ def test_the_refusal_lists_each_problem_on_a_line_of_its_own():
         "TOP_N",
         "AWS_REGION",
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("1" * 80, "1" * 80),  # up to 80 characters: shown whole
+        ("1" * 81, "1" * 79 + "…"),  # beyond: its first 79 and an ellipsis, 80 in all
+    ],
+)
+def test_a_refused_value_is_shown_in_at_most_80_characters(raw: str, shown: str):
+    assert f"- TOP_N must be a whole number from 1 to 50 (got {shown!r})." in refusal({**REQUIRED, "TOP_N": raw})
 
 
 def test_a_long_refused_value_is_shortened_with_an_ellipsis():
@@ -134,12 +145,27 @@ def test_a_value_ending_in_a_newline_is_refused_as_the_module_refuses_it(env: st
         load_settings({**REQUIRED, env: raw})
 
 
-@pytest.mark.parametrize("env", ["WEBHOOK_PARAMETER_NAME", "AWS_REGION", "LOG_GROUP_NAMES"])
-def test_a_webhook_url_pasted_into_the_wrong_setting_is_not_repeated(env: str):
+@pytest.mark.parametrize(
+    ("env", "shown"),
+    [
+        ("WEBHOOK_PARAMETER_NAME", "(got '[a URL, not shown]')."),
+        ("AWS_REGION", "(got '[a URL, not shown]')."),
+        ("LOG_GROUP_NAMES", "(got '[\"[a URL, not shown]')."),  # hidden up to the next space
+    ],
+)
+def test_a_webhook_url_pasted_into_the_wrong_setting_is_not_repeated(env: str, shown: str):
     secret = "https://hooks.slack.com/services/T0SECRET/B0SECRET/s3cr3tT0k3nValue"
     raw = json.dumps([secret]) if env == "LOG_GROUP_NAMES" else secret
     with pytest.raises(ConfigError, match=env) as refused:
         load_settings({**REQUIRED, env: raw})
     text = str(refused.value)
-    assert "[a URL, not shown]" in text
+    assert next(line for line in text.split("\n") if env in line).endswith(shown)
     assert "hooks.slack.com" not in text and "T0SECRET" not in text and "s3cr3t" not in text
+
+
+def test_a_setting_of_a_type_the_notifier_does_not_know_is_refused_naming_the_type(monkeypatch: pytest.MonkeyPatch):
+    # settings.json and this package ship together; a type added to one and not the other must fail loudly.
+    monkeypatch.setitem(contract()["settings"]["top_n"], "type", "duration")
+    with pytest.raises(ValueError, match=r"^settings\.json: unknown type 'duration'$") as refused:
+        load_settings({**REQUIRED, "TOP_N": "7"})
+    assert not isinstance(refused.value, ConfigError)  # a packaging error, not the operator's

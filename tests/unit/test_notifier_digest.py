@@ -17,6 +17,7 @@ from accesslog_notifier.digest import (
     build_messages,
     clip,
     code,
+    cost_phrase,
     escape,
     fit_lines,
     human_bytes,
@@ -381,7 +382,7 @@ def test_the_status_ranking_shows_the_top_statuses_by_count_and_sums_the_rest():
     lines = block_starting(payloads, "*By status*").split("\n")
     assert [line.split("`")[1] for line in lines[1:3]] == ["500", "504"]
     assert "`500`  9 (" in lines[1]
-    assert lines[3:] == ["_3 errors with 1 other statuses_"]
+    assert lines[3:] == ["_3 errors with 1 other status_"]
 
 
 def test_a_status_ranking_too_long_for_its_section_says_how_many_lines_it_left_out(limits):
@@ -482,6 +483,108 @@ def test_the_cost_is_said_with_two_significant_digits_below_a_dollar(scanned: fl
     made.bytes_scanned = scanned
     [payload] = build_messages(report(totals=made), top_n=10, max_messages=5)
     assert said in payload["blocks"][-1]["elements"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("dollars", "said"),
+    [
+        (0.00000099, "under $0.000001"),
+        (0.000001, "about $0.0000010"),  # a millionth of a dollar is not under a millionth
+        (0.99, "about $0.99"),
+        (1, "about $1.00"),  # cents from a dollar up
+        (1.5, "about $1.50"),
+        (1234.5, "about $1,234.50"),
+    ],
+)
+def test_the_cost_switches_to_cents_at_a_dollar_and_to_under_below_a_millionth(dollars: float, said: str):
+    assert cost_phrase(dollars) == said
+
+
+def footer_of(made: Report) -> str:
+    [payload] = build_messages(made, top_n=10, max_messages=5)
+    return payload["blocks"][-1]["elements"][0]["text"]
+
+
+def test_problems_are_shown_up_to_300_characters_and_cut_with_an_ellipsis_beyond():
+    assert footer_of(report(problems=("p" * 300,))).endswith(" · " + "p" * 300)
+    assert footer_of(report(problems=("p" * 301,))).endswith(" · " + "p" * 299 + "…")
+
+
+@pytest.mark.parametrize("lead", range(5))
+def test_the_footer_keeps_as_much_of_the_problems_as_fits_its_600_characters(lead: int):
+    # "&" takes 5 characters escaped, "a" one: some lead of a's brings the footer to exactly 600 JSON characters.
+    problems = "a" * lead + "&" * 300
+    footer = footer_of(report(problems=(problems,)))
+
+    shown = footer.split(" · ", 1)[1]
+    assert shown.endswith("…")
+    kept = shown[: -len("…")].replace("&amp;", "&")
+    assert problems.startswith(kept)
+    one_more = {"a": 1, "&": len("&amp;")}[problems[len(kept)]]
+    assert len(json.dumps(footer)) <= 600 < len(json.dumps(footer)) + one_more
+
+
+def long_value_cases() -> list:
+    """Where log text appears in a code span, how many characters of it are shown, and a report holding it."""
+
+    def with_sample(**changes):
+        made = totals(samples=0)
+        made.samples = [replace(sample(7), path="", **changes)]
+        return report(totals=made)
+
+    def with_route(route):
+        made = totals()
+        made.errors_by_route, made.requests_by_route = Counter({route: 12}), Counter({route: 4210})
+        return report(totals=made)
+
+    return [
+        ("alarm name", 120, lambda text: report(alarm=AlarmContext(text, WINDOW.start_ms, (), ()))),
+        ("ignored route", 60, lambda text: report(ignore_routes=(text,))),
+        ("log group", 60, lambda text: report(log_group_names=(text,))),
+        ("route in the route table", 120, with_route),
+        ("request line of a sample", 160, lambda text: with_sample(route=text)),
+        ("request id", 80, lambda text: with_sample(request_id=text)),
+        ("ip", 60, lambda text: with_sample(ip=text)),
+        ("latency", 20, lambda text: with_sample(latency=text)),
+        ("integration error", 300, lambda text: with_sample(integration_error=text)),
+    ]
+
+
+@pytest.mark.parametrize(("where", "limit", "make"), long_value_cases(), ids=[case[0] for case in long_value_cases()])
+def test_log_text_is_shown_whole_up_to_its_length_and_cut_with_an_ellipsis_beyond(where: str, limit: int, make):
+    whole = "q" * limit
+    assert f"`{whole}`" in text_of(build_messages(make(whole), top_n=10, max_messages=5)), where
+    longer = text_of(build_messages(make(whole + "q"), top_n=10, max_messages=5))
+    assert f"`{'q' * (limit - 1)}…`" in longer and f"`{whole}" not in longer, where
+
+
+def test_the_reasons_for_lower_bounds_are_shown_up_to_300_characters():
+    for reason, shown in (("r" * 300, "r" * 300), ("r" * 301, "r" * 299 + "…")):
+        lower = totals()
+        lower.lower_bounds.append(reason)
+        assert f":warning: The counts are lower bounds: {shown}" in summary_of(report(totals=lower)).split("\n")
+
+
+@pytest.mark.parametrize(("count", "more"), [(5, ""), (6, " (+1 more)"), (8, " (+3 more)")])
+def test_the_summary_names_the_first_five_ignored_routes_and_counts_the_rest(count: int, more: str):
+    routes = tuple(f"GET /route-{index}" for index in range(count))
+    summary = summary_of(report(ignore_routes=routes))
+    expected = "Not counted: routes " + ", ".join(f"`{route}`" for route in routes[:5]) + more
+    assert expected in summary.split("\n")
+
+
+@pytest.mark.parametrize(
+    ("by_status", "said"),
+    [
+        ({500: 9, 502: 1}, "_1 error with 1 other status_"),
+        ({500: 9, 502: 1, 503: 1}, "_2 errors with 2 other statuses_"),
+    ],
+)
+def test_the_statuses_beyond_top_n_are_summed_in_good_english(by_status: dict[int, int], said: str):
+    made = totals(errors=sum(by_status.values()))
+    made.errors_by_status = Counter(by_status)
+    payloads = build_messages(report(totals=made), top_n=1, max_messages=5)
+    assert block_starting(payloads, "*By status*").split("\n")[-1] == said
 
 
 @pytest.mark.parametrize(
@@ -680,10 +783,63 @@ def test_samples_beyond_the_last_message_are_counted_in_a_full_last_message(limi
     assert all(len(payload["blocks"]) + 2 > limits["blocks_per_message"] for payload in payloads[:-1])
     assert len(payloads[-1]["blocks"]) == limits["blocks_per_message"]
     note = re.fullmatch(
-        rf"_(\d+) more samples not shown \(at most {max_messages} messages\)_",
+        rf"_(\d+) more samples? not shown \(at most {max_messages} messages?\)_",
         payloads[-1]["blocks"][-2]["elements"][0]["text"],
     )
     assert note is not None and sample_count(payloads) + int(note.group(1)) == 200
+
+
+def blocks_budget(limits: dict) -> int:
+    """The digest's budget for one message's blocks: 1,000 JSON characters below where Slack refuses them."""
+    return limits["blocks_json_characters_refused_from"] - 1_000
+
+
+def samples_of_about_1000_characters(count: int, padded: int, error_length: int) -> Totals:
+    """``count`` samples; sample ``padded`` has an error message of ``error_length`` letters (one JSON character
+    each, shown whole up to 300)."""
+    made = totals(samples=0)
+    made.samples = [sample(index, text="x" * 245) for index in range(count)]
+    made.samples[padded] = replace(made.samples[padded], integration_error="e" * error_length)
+    return made
+
+
+def samples_in(payload: dict) -> int:
+    return sum(1 for text in section_texts([payload]) if "requestId" in text)
+
+
+def test_a_message_takes_samples_up_to_the_budget_exactly_and_continues_beyond(limits):
+    budget = blocks_budget(limits)
+
+    def messages(error_length: int) -> list[tuple[int, int]]:
+        made = samples_of_about_1000_characters(10, -1, error_length)
+        payloads = build_messages(report(totals=made), top_n=10, max_messages=5)
+        return [(samples_in(payload), len(json.dumps(payload["blocks"]))) for payload in payloads]
+
+    [(ten, smallest)] = messages(1)
+    error_length = 1 + budget - smallest  # the last sample's error message brings the blocks to the budget
+    assert ten == 10 and 1 < error_length <= 300
+    assert messages(error_length) == [(10, budget)]
+    assert [shown for shown, _ in messages(error_length + 1)] == [9, 1]
+
+
+def test_the_last_message_gives_up_samples_for_the_note_only_as_far_as_it_must(limits):
+    budget = blocks_budget(limits)
+
+    def last_message(error_length: int) -> tuple[int, int, int]:
+        made = samples_of_about_1000_characters(14, 0, error_length)
+        [payload] = build_messages(report(totals=made), top_n=10, max_messages=1)
+        note = re.fullmatch(
+            r"_(\d+) more samples? not shown \(at most 1 message\)_", payload["blocks"][-2]["elements"][0]["text"]
+        )
+        assert note is not None
+        return samples_in(payload), int(note.group(1)), len(json.dumps(payload["blocks"]))
+
+    shown, left_out, smallest = last_message(1)
+    error_length = 1 + budget - smallest  # the first sample's error message brings the blocks to the budget
+    assert shown + left_out == 14 and 1 < error_length <= 300
+    assert last_message(error_length) == (shown, left_out, budget)
+    fewer, more, size = last_message(error_length + 1)
+    assert (fewer, more) == (shown - 1, left_out + 1) and size <= budget
 
 
 def test_a_digest_in_one_message_does_not_number_it():

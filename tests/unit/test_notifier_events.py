@@ -210,7 +210,7 @@ def test_what_is_not_a_json_object_is_ignored_naming_what_it_is() -> None:
 
 @pytest.mark.parametrize(
     ("period", "evaluations"),
-    [(60, 1), (10, 3), (300, 3), (3600, 24), (86400, 1), (60, 1440)],  # up to exactly a day
+    [(1, 1), (60, 1), (10, 3), (300, 3), (3600, 24), (86400, 1), (60, 1440)],  # from 1 s up to exactly a day
 )
 def test_an_alarm_reports_its_evaluation_periods_up_to_the_end_of_the_minute_it_changed(
     load_fixture: Callable[[str], Any], period: int, evaluations: int
@@ -358,3 +358,47 @@ def test_the_runs_covering_a_window_are_exactly_the_scheduled_runs_whose_windows
     # Together they hold the window, and none is there for nothing.
     assert runs[0][1].start_ms <= window.start_ms and window.end_ms <= runs[-1][1].end_ms
     assert all(run.start_ms < window.end_ms and window.start_ms < run.end_ms for _, run in runs)
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        (sns_event(), "an SNS event carries exactly one record"),
+        (sns_event(sns_record("{}"), sns_record("{}")), "an SNS event carries exactly one record"),
+        (sns_event(sns_record("{}", source="aws:sqs")), "not an SNS notification"),
+        (sns_event(sns_record("not json")), "the SNS message is not JSON (not a CloudWatch alarm)"),
+        (sns_event(sns_record("[1, 2]")), "the SNS message is not a JSON object"),
+    ],
+)
+def test_an_event_that_is_not_one_sns_notification_of_a_json_object_is_ignored_saying_which(
+    event: dict, reason: str
+) -> None:
+    invocation = classify_(event)
+
+    assert invocation.kind == IGNORED and invocation.reason == reason
+
+
+def test_an_unfollowed_alarm_name_is_quoted_to_its_first_120_characters(load_fixture: Callable[[str], Any]) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "AlarmName": "n" * 120 + "#" * 80}
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.reason == f"alarm {'n' * 120!r} is not one the digest follows"
+
+
+def test_a_state_other_than_alarm_is_quoted_to_its_first_40_characters(load_fixture: Callable[[str], Any]) -> None:
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "NewStateValue": "S" * 40 + "#" * 60}
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.reason == f"alarm orders-api-5xx went to {'S' * 40}, not ALARM"
+
+
+def test_why_a_scheduled_time_is_unusable_is_quoted_to_200_characters(load_fixture: Callable[[str], Any]) -> None:
+    # 100 control characters: the refusal spells each one as \x00, far longer than the reason quotes.
+    event = {**load_fixture("eventbridge-scheduled-event.json"), "time": "\x00" * 100}
+    prefix = "the scheduled event's time cannot be used: "
+
+    reason = classify_(event).reason
+
+    assert reason.startswith(prefix + "not an ISO 8601") and len(reason) == len(prefix) + 200

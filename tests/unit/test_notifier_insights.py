@@ -247,7 +247,30 @@ def test_a_client_error_without_an_error_member_fails_the_query_instead_of_the_r
 
     outcome = run_one(Failing(client, "start_query", error), FakeClock())
 
-    assert outcome.status == "Failed" and "ClientError" in outcome.error
+    assert outcome.status == "Failed" and outcome.error == "StartQuery failed: ClientError: "
+
+
+def test_a_long_aws_error_message_is_kept_to_its_first_300_characters(client: Any) -> None:
+    clock = FakeClock()
+    message = "a" * 300 + "b" * 100
+    with Stubber(client) as stubber:
+        stubber.add_client_error("start_query", "MalformedQueryException", message, 400)
+
+        outcome = run_one(client, clock)
+
+    assert outcome.error == "StartQuery failed: MalformedQueryException: " + "a" * 300
+
+
+def test_a_long_aws_error_message_while_polling_is_kept_to_its_first_300_characters(client: Any) -> None:
+    clock = FakeClock()
+    message = "a" * 300 + "b" * 100
+    with Stubber(client) as stubber:
+        start(stubber, "q-1")
+        stubber.add_client_error("get_query_results", "ResourceNotFoundException", message, 400)
+
+        outcome = run_one(client, clock)
+
+    assert outcome.error == "GetQueryResults failed: ResourceNotFoundException: " + "a" * 300
 
 
 @pytest.mark.parametrize("operation", ["start_query", "get_query_results"])
@@ -270,19 +293,25 @@ def test_an_answer_without_a_status_fails_the_query(client: Any, load_fixture: C
         outcome = run_one(client, FakeClock())
 
     assert outcome.status == "Failed" and outcome.rows == []
+    assert outcome.error == "query q-1 ended Unknown"  # what AWS calls a status it cannot tell
 
 
 @pytest.mark.parametrize(
-    "error",
+    ("error", "named"),
     [
-        ClientError({"Error": {"Code": "InvalidParameterException", "Message": "query already ended"}}, "StopQuery"),
-        EndpointConnectionError(endpoint_url="https://logs.eu-west-1.amazonaws.com/"),
-        NotImplementedError("StopQuery"),  # what an emulator without StopQuery raises
+        (
+            ClientError(
+                {"Error": {"Code": "InvalidParameterException", "Message": "query already ended"}}, "StopQuery"
+            ),
+            "InvalidParameterException",
+        ),
+        (EndpointConnectionError(endpoint_url="https://logs.eu-west-1.amazonaws.com/"), "EndpointConnectionError"),
+        (NotImplementedError("StopQuery"), "NotImplementedError"),  # what an emulator without StopQuery raises
     ],
     ids=["refused", "no answer", "not implemented"],
 )
 def test_a_query_that_cannot_be_stopped_still_fails_and_the_warning_names_it(
-    client: Any, load_fixture: Callable[[str], Any], caplog: pytest.LogCaptureFixture, error: Exception
+    client: Any, load_fixture: Callable[[str], Any], caplog: pytest.LogCaptureFixture, error: Exception, named: str
 ) -> None:
     clock = FakeClock()
     with Stubber(client) as stubber:
@@ -294,12 +323,7 @@ def test_a_query_that_cannot_be_stopped_still_fails_and_the_warning_names_it(
 
     assert outcome.status == "Failed" and "still running" in outcome.error
     [warning] = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
-    assert "q-7f3a" in warning and (_error_code_name(error) in warning)
-
-
-def _error_code_name(error: Exception) -> str:
-    """What AWS calls the error: the code of an AWS answer, else the exception's class."""
-    return getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
+    assert warning == f"could not stop Logs Insights query q-7f3a: {named}"
 
 
 def test_a_programming_error_while_stopping_is_not_swallowed(client: Any, load_fixture: Callable[[str], Any]) -> None:
@@ -334,9 +358,13 @@ def test_queries_not_started_by_the_deadline_fail_and_every_failure_is_logged_wi
         ("totals", 5, "Failed"),
         ("errors", 5, "Failed"),
     ]
-    assert all("not started" in outcome.error for outcome in outcomes[1:])
+    assert all(outcome.error == "not started: the run's deadline came first" for outcome in outcomes[1:])
     logged = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
     assert len(logged) == len(outcomes)
+    assert logged[1] == (
+        "Logs Insights query errors over /aws/apigateway/api-00, /aws/apigateway/api-01, /aws/apigateway/api-02 "
+        "(+47 more): not started: the run's deadline came first"
+    )
     for outcome, message in zip(outcomes, logged, strict=True):
         assert outcome.name in message and outcome.error in message
         shown = outcome.log_group_names[:3]

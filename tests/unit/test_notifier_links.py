@@ -3,17 +3,18 @@ unencoded."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from accesslog_notifier.links import console_domain, execution_log_url, insights_url, jsurl, xray_trace_url
-from accesslog_notifier.records import Sample
+from accesslog_notifier.records import Sample, sample_from_line
 from accesslog_notifier.window import Window
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.notifier import console_fragment_value, iso_ms, jsurl_decode
+from tests.support.notifier import access_line, console_fragment_value, iso_ms, jsurl_decode
 
 WINDOW = Window(iso_ms("2026-11-25T09:30:00.000Z"), iso_ms("2026-11-25T09:35:00.000Z"))
 SAMPLE = Sample(
@@ -169,3 +170,44 @@ def test_the_execution_log_fragment_writes_percent_signs_as_dollars():
     # The console reads its URL fragment with $ for %; a % left in would be read as something else.
     fragment = execution_log_url("eu-west-1", SAMPLE).split("#", 1)[1]
     assert "%" not in fragment and "$252F" in fragment
+
+
+def test_a_link_of_exactly_2000_characters_keeps_every_log_group():
+    prefix = (
+        "https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:logs-insights$3FqueryDetail$3D"
+        "~(end~'2026-11-25T09*3a35*3a00.000Z~start~'2026-11-25T09*3a30*3a00.000Z~timeType~'ABSOLUTE~tz~'UTC"
+        "~editorString~'"
+    )
+    suffix = "~source~(~'orders-api~'payments-api))"
+    query = "q" * (2000 - len(prefix) - len(suffix))
+
+    assert insights_url("eu-west-1", ["orders-api", "payments-api"], WINDOW, query) == (prefix + query + suffix, 2)
+
+
+def test_a_log_group_too_long_for_any_link_gives_none_rather_than_a_link_to_no_log_group():
+    # The link without the group would fit (about 1,800 characters); with it, it cannot.
+    assert insights_url("eu-west-1", ["/aws/apigateway/" + "g" * 490], WINDOW, "filter " + "q" * 1500) == (None, 0)
+
+
+def test_jsurl_names_what_it_cannot_encode():
+    with pytest.raises(TypeError, match="jsurl cannot encode set"):
+        jsurl({"source": {"/g"}})
+
+
+def test_a_long_api_id_is_linked_whole():
+    line = json.loads(access_line(apiId="a" * 100, requestId="c6af9ac6-7b61-11e6-9a41-93e8deadbeef"))
+
+    url = execution_log_url("eu-west-1", sample_from_line(SAMPLE.timestamp_ms, line))
+
+    assert url.startswith(
+        "https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/"
+        f"API-Gateway-Execution-Logs_{'a' * 100}$252Fprod/log-events$3FfilterPattern$3D"
+        "$2522c6af9ac6-7b61-11e6-9a41-93e8deadbeef$2522$26start$3D"
+    )
+
+
+@pytest.mark.parametrize(("field", "value"), [("stage", "s" * 129), ("apiId", "a" * 129), ("requestId", "r" * 129)])
+def test_an_identifier_longer_than_aws_writes_is_not_cut_into_another_log_groups_name(field: str, value: str):
+    # API Gateway stage names have at most 128 characters; cut to 128, this one would name another log group.
+    line = json.loads(access_line(**{field: value}))
+    assert execution_log_url("eu-west-1", sample_from_line(SAMPLE.timestamp_ms, line)) is None

@@ -154,7 +154,7 @@ def test_one_millisecond_either_side_of_an_edge_falls_in_exactly_one_of_two_wind
     events = [LogEvent(line.timestamp_ms, line.message, "/g", "s") for line in written]
 
     def errors_in(window: Window) -> Counter:
-        query = build_queries(window, threshold=400).minutes
+        query = build_queries(window, threshold=400, sample_rows=20).minutes
         rows = run_query(query, events, *window.query_seconds(), **reading).results
         return count_totals([], [], rows, Rules(400), window).errors_by_status
 
@@ -188,7 +188,9 @@ def test_a_quiet_window_counts_its_requests_and_finds_no_error():
 
 
 def test_the_queries_use_only_the_documented_constructs_the_engine_accepts():
-    queries = build_queries(WINDOW, threshold=400, ignore_statuses=[404], ignore_routes=["* /health", "GET /x"])
+    queries = build_queries(
+        WINDOW, threshold=400, ignore_statuses=[404], ignore_routes=["* /health", "GET /x"], sample_rows=20
+    )
     for _, query in queries.items():
         run_query(query, [], *WINDOW.query_seconds())  # MalformedQueryError for anything outside the subset
     assert queries.samples.count("|") == 4 and "sort @timestamp desc" in queries.samples
@@ -196,7 +198,7 @@ def test_the_queries_use_only_the_documented_constructs_the_engine_accepts():
 
 def test_four_queries_whatever_the_volume():
     many = [rest(WINDOW.start_ms + index, 500) for index in range(0, 290_000, 29)]
-    queries = build_queries(WINDOW, threshold=400)
+    queries = build_queries(WINDOW, threshold=400, sample_rows=20)
     assert len(queries.items()) == 4
     totals, _, _ = run_all(many, Rules(400), {"end_second": "whole"})
     assert totals.errors == len(many) == 10_000
@@ -243,7 +245,7 @@ def test_a_route_with_a_backslash_or_a_quote_still_makes_a_well_formed_query(pat
     written = [rest(inside, 500, method="GET", resource=path), rest(inside + 1, 500, method="GET", resource="/ab")]
     events = [LogEvent(line.timestamp_ms, line.message, "/g", "s") for line in written]
 
-    query = build_queries(WINDOW, threshold=400, ignore_routes=[f"GET {path}"]).totals
+    query = build_queries(WINDOW, threshold=400, ignore_routes=[f"GET {path}"], sample_rows=20).totals
 
     assert run_query(query, events, *WINDOW.query_seconds()).results == [[{"field": "lines", "value": "1"}]]
 
@@ -254,6 +256,7 @@ def test_a_route_with_a_backslash_or_a_quote_still_makes_a_well_formed_query(pat
 def test_a_samples_query_only_when_samples_are_wanted(sample_rows: int, names: list[str]):
     queries = build_queries(WINDOW, threshold=400, sample_rows=sample_rows)
     assert [name for name, _ in queries.items()] == names
+    assert (queries.samples is None) == (sample_rows == 0)  # None, not an empty query, when there is none
 
 
 def test_ignored_statuses_do_not_use_up_the_samples_querys_rows():

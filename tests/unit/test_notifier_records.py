@@ -155,6 +155,7 @@ def self_referencing_list() -> list:
         ({"message": "délai dépassé"}, '{"message": "délai dépassé"}'),  # JSON, as the line held it
         (["a", 1], '["a", 1]'),
         (self_referencing_list(), "\ufffd"),  # cannot be shown: replaced, not raised
+        (TimeoutError("read timed out"), "read timed out"),  # JSON cannot write it: as Python does, not raised
     ],
 )
 def test_a_value_that_is_not_text_is_shown_as_text(value, shown: str):
@@ -175,6 +176,7 @@ def test_a_line_may_start_with_white_space():
         ("GET", None, ("GET", None, None)),  # a group whose lines had no route
         ("GET", "", ("GET", None, None)),
         (None, "/items", (None, "/items", None)),
+        (["GET"], "/items", (None, "/items", None)),  # not a method name: no method
     ],
 )
 def test_a_route_group_is_a_resource_path_or_a_route_key(method, route, parts):
@@ -220,6 +222,9 @@ def test_no_field_of_a_huge_line_could_fill_a_slack_section_on_its_own(load_fixt
             "1-67891233-abcdef012345678912345678",
         ),
         (" 1-5eb74f56-1a4129d0e8d9cd443d9cc9cc ", "1-5eb74f56-1a4129d0e8d9cd443d9cc9cc"),
+        # Other fields may come first, however long (the header carries custom key=value data too).
+        ("Self=" + "x" * 400 + ";Root=1-5eb74f56-1a4129d0e8d9cd443d9cc9cc", "1-5eb74f56-1a4129d0e8d9cd443d9cc9cc"),
+        ("Root=1-5eb74f56=x;Parent=53995c3f42cd8ad8", "1-5eb74f56=x"),  # a value is all after the first =
         ("Parent=53995c3f42cd8ad8;Sampled=1", ""),
         ("-", ""),
         (None, ""),
@@ -279,3 +284,31 @@ def test_the_latency_is_the_responses_else_the_integrations(latencies: dict, sho
 )
 def test_the_error_is_the_integrations_else_api_gateways_and_a_dash_is_no_error(messages: dict, shown: str):
     assert sample_from_line(0, {"status": 500, **messages}).integration_error == shown
+
+
+@pytest.mark.parametrize(
+    ("field", "attribute", "length"),
+    [
+        ("path", "path", 300),
+        ("requestId", "request_id", 200),
+        ("ip", "ip", 100),
+        ("responseLatency", "latency", 20),
+        ("integrationErrorMessage", "integration_error", 500),
+    ],
+)
+def test_each_field_a_sample_shows_is_cut_to_its_own_length(field: str, attribute: str, length: int):
+    sample = sample_from_line(0, {"status": 500, field: "x" * length + "cut"})
+    assert getattr(sample, attribute) == "x" * length
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_path", "route_key", "label"),
+    [
+        ("M" * 16 + "cut", "/x", None, "M" * 16 + " /x"),
+        ("GET", "/" + "p" * 299 + "cut", None, "GET /" + "p" * 299),
+        (None, None, "GET /" + "k" * 295 + "cut", "GET /" + "k" * 295),
+    ],
+    ids=["method-16", "resource-path-300", "route-key-300"],
+)
+def test_each_part_of_a_route_label_is_cut_to_its_own_length(method, resource_path, route_key, label: str):
+    assert route_label(method, resource_path, route_key) == label

@@ -383,6 +383,20 @@ def test_queries_still_running_when_the_time_runs_out_are_stopped_and_the_window
     assert raised.value.summary["reported"] is False
 
 
+def test_a_short_budget_keeps_a_quarter_of_it_for_slack_and_a_second_for_the_summary(
+    logs, clock, poster, webhook
+) -> None:
+    logs.put(GROUP, spread(3, status=500))
+    logs.running_polls = 10**6
+    started = clock.now
+
+    with pytest.raises(NotifierError):
+        run(scheduled_event(MINUTE), logs, clock, poster, webhook, budget_ms=8_000)
+
+    # 8 s: the queries may poll until 8 - 1 - 8 / 4 = 5 s, and stop at most one poll interval (2 s) before.
+    assert 3.0 < clock.now - started <= 5.0
+
+
 def test_a_lambda_context_without_a_clock_gets_the_default_budget(logs, clock, poster, webhook) -> None:
     logs.put(GROUP, spread(1, status=500))
     logs.running_polls = 10**6
@@ -599,7 +613,7 @@ def test_default_dependencies_are_made_once_per_container(monkeypatch) -> None:
     # Throttling is retried (standard mode), and a stuck connection costs seconds, not botocore's default 60 s.
     config = first.logs_client.meta.config
     assert config.retries["mode"] == "standard"
-    assert config.connect_timeout <= 10 and config.read_timeout < 60
+    assert (config.connect_timeout, config.read_timeout) == (5, 30)
 
 
 def test_a_webhook_source_without_a_cache_is_fine_when_slack_refuses(logs, clock, poster) -> None:

@@ -152,11 +152,21 @@ def test_what_aws_says_about_the_parameter_is_not_repeated_so_the_value_cannot_l
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
 
-def test_a_client_error_without_an_error_member_is_still_a_parameter_error() -> None:
-    error = ClientError({"ResponseMetadata": {"HTTPStatusCode": 502}}, "GetParameter")
+@pytest.mark.parametrize(
+    "response",
+    [
+        {"ResponseMetadata": {"HTTPStatusCode": 502}},
+        {"Error": {"Message": "Bad Gateway"}, "ResponseMetadata": {"HTTPStatusCode": 502}},
+    ],
+    ids=["no Error member", "no Code"],
+)
+def test_a_client_error_without_a_code_is_still_a_parameter_error(response: dict[str, Any]) -> None:
+    error = ClientError(response, "GetParameter")
 
-    with pytest.raises(WebhookParameterError, match=PARAMETER):
+    with pytest.raises(WebhookParameterError) as raised:
         WebhookUrlCache(lambda: RaisingSsm(error))(PARAMETER)
+
+    assert str(raised.value) == f"could not read SSM parameter {PARAMETER}: error"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 from accesslog_notifier.window import (
     Window,
     alarm_window,
+    format_hhmm,
     format_iso,
     format_utc,
     parse_duration_seconds,
@@ -144,6 +145,7 @@ def test_query_seconds_cover_the_window_with_whole_seconds():
 def test_formats():
     assert format_utc(iso_ms("2026-11-25T12:04:00.007Z")) == "2026-11-25 12:04:00.007"
     assert format_iso(iso_ms("2026-11-25T12:04:00.007Z")) == "2026-11-25T12:04:00.007Z"
+    assert format_hhmm(iso_ms("2026-11-25T12:04:00.007Z")) == "12:04"
     assert [parse_duration_seconds(text) for text in ("90s", "15m", "2h", "1d")] == [90, 900, 7200, 86400]
     for bad in ("0m", "15", "m", "1w", "\u0661\u0665m"):
         with pytest.raises(ValueError):
@@ -189,3 +191,33 @@ def test_the_last_millisecond_of_9999_is_a_time():
 def test_times_are_whole_milliseconds_as_queries_print_them():
     # A float would print as 1795000000000.0 in a query's filter.
     assert type(parse_iso_ms("2026-11-25T12:05:00.5Z")) is int
+
+
+def test_the_last_millisecond_of_a_minute_is_formatted_in_that_minute_never_rounded_up():
+    last = iso_ms("9999-12-31T23:59:59.999Z")  # where a float of the seconds is least exact
+    assert format_utc(last) == "9999-12-31 23:59:59.999"
+    assert format_iso(last) == "9999-12-31T23:59:59.999Z"
+    assert format_hhmm(last) == "23:59"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (17, "a time must be an ISO 8601 string (got int)"),
+        ("tomorrow", "not an ISO 8601 UTC time like 2026-11-25T12:05:00Z: 'tomorrow'"),
+        ("2026-02-30T00:00:00Z", "not a representable time: '2026-02-30T00:00:00Z'"),
+        ("1969-12-31T23:59:59Z", "a time must lie between 1970 and 9999: '1969-12-31T23:59:59Z'"),
+    ],
+)
+def test_a_refused_time_says_what_was_wrong_and_quotes_what_arrived(text: object, message: str):
+    with pytest.raises(ValueError) as refused:
+        parse_iso_ms(text)
+
+    assert str(refused.value) == message
+
+
+def test_a_refused_time_is_quoted_only_to_its_first_60_characters():
+    with pytest.raises(ValueError) as refused:
+        parse_iso_ms("a" * 60 + "b" * 40)
+
+    assert str(refused.value).endswith(": " + repr("a" * 60))

@@ -105,7 +105,6 @@ def _window(args: argparse.Namespace, now_ms: int, parser: argparse.ArgumentPars
         return Window(now_ms - since_s * 1000, now_ms)
     except ValueError as error:
         parser.error(str(error))
-    raise AssertionError("unreachable")  # parser.error exits
 
 
 def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None = None) -> int:
@@ -119,7 +118,8 @@ def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None
         parser.error("--log-group is required")
     if bool(args.start) != bool(args.end):
         parser.error("--start and --end go together")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # To stderr; the levels are configure_logging's (LOG_LEVEL for this package, WARNING for the AWS SDK).
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
 
     environ = dict(os.environ)
     environ["LOG_GROUP_NAMES"] = json.dumps(args.log_groups)
@@ -155,7 +155,7 @@ def lambda_invoker(client: Any = None) -> Invoker:
         response = lambda_client.invoke(
             FunctionName=function_name, InvocationType="RequestResponse", Payload=json.dumps(event)
         )
-        answer = response["Payload"].read().decode("utf-8", errors="replace")
+        answer = response["Payload"].read().decode(errors="replace")  # UTF-8
         return response.get("StatusCode") == 200 and "FunctionError" not in response, answer
 
     return invoke
@@ -180,7 +180,7 @@ def _replay_one(message: dict[str, Any], function_name: str, invoke: Invoker) ->
         if not isinstance(event, dict):
             raise TypeError("requestPayload is not an event")
     except (ValueError, KeyError, TypeError, RecursionError) as error:
-        return {**result, "replayed": False, "problem": f"not a Lambda failure record: {safe_text(str(error), 200)}"}
+        return {**result, "replayed": False, "problem": f"not a Lambda failure record: {safe_text(str(error))}"}
     result["event_time"] = _event_time(event)
     try:
         succeeded, answer = invoke(function_name, event)

@@ -13,6 +13,7 @@ A stats result of MAX_ROWS rows may have been cut; the totals it feeds are then 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,7 +223,8 @@ def scanned_bytes(statistics: Mapping[str, Any] | None) -> float:
         scanned = float(value)
     except (TypeError, ValueError):
         return 0.0
-    return scanned if scanned >= 0 and scanned == scanned and scanned != float("inf") else 0.0
+    # NaN fails both comparisons; -0.0 is left out too (it would be shown as "-0 B").
+    return scanned if 0 < scanned < math.inf else 0.0
 
 
 __all__ = ["Row", "Rules", "Totals", "count_totals", "pick_samples", "row_fields", "safe_text", "scanned_bytes"]

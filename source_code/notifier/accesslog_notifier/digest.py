@@ -73,27 +73,25 @@ def percent(part: int, whole: int) -> str:
 
 def sparkline(counts: Sequence[int]) -> str:
     """One character per minute, ▁ for none and ▂ to █ by share of the busiest minute."""
-    peak = max(counts, default=0)
-    if peak <= 0:
+    if not any(counts):
         return SPARKS[0] * len(counts)
-    return "".join(
-        SPARKS[0] if count <= 0 else SPARKS[1 + min(math.ceil(count / peak * (len(SPARKS) - 1)) - 1, len(SPARKS) - 2)]
-        for count in counts
-    )
+    peak, levels = max(counts), len(SPARKS) - 1
+    # 0 <= count <= peak: level 0 for none, else 1 to 7 (exactly 7 for the peak: count * levels / peak is exact there).
+    return "".join(SPARKS[math.ceil(count * levels / peak)] for count in counts)
 
 
 def human_bytes(count: float) -> str:
     """``14.2 MB``: decimal units, as AWS bills."""
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if count < 1000 or unit == "TB":
+    for unit in ("B", "kB", "MB", "GB"):
+        if count < 1000:
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1000
-    raise AssertionError("unreachable")
+    return f"{count:.1f} TB"
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 line``, ``2 lines``, ``1,234 lines``."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """``1 line``, ``2 lines``, ``1,234 lines``; ``nouns`` where adding an s is wrong (status, statuses)."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {nouns or noun + 's'}"
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,9 @@ def _summary_block(report: Report) -> dict[str, Any]:
             f"{totals.ignored:,} responses with ignored statuses {', '.join(map(str, report.ignore_statuses))}"
         )
     if report.ignore_routes:
-        muted.append("routes " + ", ".join(code(route, 60) for route in report.ignore_routes[:5]))
+        routes = ", ".join(code(route, 60) for route in report.ignore_routes[:5])
+        more_routes = len(report.ignore_routes) - 5
+        muted.append(f"routes {routes}" + (f" (+{more_routes} more)" if more_routes > 0 else ""))
     if muted:
         lines.append("Not counted: " + "; ".join(muted))
     shown = ", ".join(code(name, 60) for name in report.log_group_names[:3])
@@ -209,7 +209,8 @@ def _status_block(report: Report, top_n: int) -> dict[str, Any]:
     ]
     rest = ranked[top_n:]
     if rest:
-        lines.append(f"_{sum(count for _, count in rest):,} errors with {len(rest)} other statuses_")
+        errors = plural(sum(count for _, count in rest), "error")
+        lines.append(f"_{errors} with {plural(len(rest), 'other status', 'other statuses')}_")
     return _section(fit_lines(lines, STATUS_BUDGET, "_…and {n} more lines_"))
 
 
@@ -218,7 +219,7 @@ def _routes_block(report: Report, top_n: int) -> dict[str, Any]:
     ranked = totals.errors_by_route.most_common()
     lines = [f"*By route* (top {min(top_n, len(ranked))})"]
     for route, errors in ranked[:top_n]:
-        requests = totals.requests_by_route.get(route, 0)
+        requests = totals.requests_by_route[route]  # a Counter: 0 for a route without requests
         lines.append(f"{code(route, 120)}  {errors:,} of {requests:,} requests ({percent(errors, requests)})")
     rest = ranked[top_n:]
     rest_errors = totals.errors - sum(count for _, count in ranked[:top_n])
@@ -275,12 +276,13 @@ def _footer(report: Report) -> dict[str, Any]:
     )
     if report.problems:
         # Clipped before escaping (no entity is cut), then shorter until the escaped text fits: "&" becomes 5 chars.
+        # One character less at a time, so as much as fits is kept; at a limit of 0 the problems are only "…".
         problems = "; ".join(report.problems)
         limit = 300
-        while limit > 1 and json_chars(text + " · " + escape(clip(problems, limit))) > FOOTER_BUDGET:
-            limit = limit * 3 // 4
+        while limit and json_chars(text + " · " + escape(clip(problems, limit))) > FOOTER_BUDGET:
+            limit -= 1
         text += " · " + escape(clip(problems, limit))
-    return _context(fit_lines([text], FOOTER_BUDGET, "…"))
+    return _context(text)
 
 
 def fallback_text(report: Report, index: int, count: int) -> str:
@@ -296,6 +298,10 @@ def fallback_text(report: Report, index: int, count: int) -> str:
     if count > 1:
         text += f" (message {index} of {count})"
     return clip(text, MAX_TEXT_CHARS)
+
+
+def _samples_left_out(left_out: int, max_messages: int) -> dict[str, Any]:
+    return _context(f"_{plural(left_out, 'more sample')} not shown (at most {plural(max_messages, 'message')})_")
 
 
 def build_messages(report: Report, *, top_n: int, max_messages: int) -> list[dict[str, Any]]:
@@ -323,11 +329,11 @@ def build_messages(report: Report, *, top_n: int, max_messages: int) -> list[dic
     if len(messages) > max_messages:
         left_out = sum(len(message) - 1 for message in messages[max_messages:])
         messages = messages[:max_messages]
-        note = _context(f"_{left_out} more samples not shown (at most {max_messages} messages)_")
+        note = _samples_left_out(left_out, max_messages)
         while len(messages[-1]) + 2 > MAX_BLOCKS or json_chars([*messages[-1], note, footer]) > MAX_BLOCKS_JSON_CHARS:
             messages[-1].pop()  # only sample blocks follow the first message's fixed blocks
             left_out += 1
-            note = _context(f"_{left_out} more samples not shown (at most {max_messages} messages)_")
+            note = _samples_left_out(left_out, max_messages)
         messages[-1].append(note)
     messages[-1].append(footer)
     return [

@@ -113,7 +113,7 @@ def _alarm_invocation(event: dict[str, Any], alarm_names: Sequence[str]) -> Invo
     try:
         # CloudWatch writes "2026-11-25T12:03:27.123+0000": an offset without a colon.
         changed = message.get("StateChangeTime")
-        text = changed[:-2] + ":" + changed[-2:] if isinstance(changed, str) and changed[-5] in "+-" else changed
+        text = changed[:-2] + ":" + changed[-2:] if isinstance(changed, str) and changed[-5] in ("+", "-") else changed
         state_change_ms = parse_iso_ms(text)
         window = alarm_window(state_change_ms, period, evaluations)
     except (ValueError, TypeError, IndexError):
@@ -127,5 +127,5 @@ def scheduled_runs_covering(window: Window, interval_minutes: int, lag_seconds: 
     last = scheduled_minute_for(window.end_ms - 1, interval_minutes, lag_seconds)
     step = interval_minutes * MS_PER_MINUTE
     return [
-        (minute, scheduled_window(minute, interval_minutes, lag_seconds)) for minute in range(first, last + 1, step)
+        (minute, scheduled_window(minute, interval_minutes, lag_seconds)) for minute in range(first, last + step, step)
     ]

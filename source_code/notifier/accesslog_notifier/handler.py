@@ -103,14 +103,13 @@ def default_dependencies() -> Dependencies:
 def quiet_sdk_loggers() -> None:
     """Keep the botocore, boto3, urllib3 (and s3transfer) loggers, and their children, at WARNING or above."""
     for name in list(logging.Logger.manager.loggerDict):
-        if name.split(".", 1)[0] in SDK_LOGGERS:
-            child = logging.getLogger(name)
-            if child.level != logging.NOTSET and child.level < logging.WARNING:
-                child.setLevel(logging.WARNING)
+        child = logging.getLogger(name)
+        # A child left at NOTSET inherits its parent's level, which the loop below raises.
+        if name.partition(".")[0] in SDK_LOGGERS and child.level != logging.NOTSET:
+            child.setLevel(max(child.level, logging.WARNING))
     for name in SDK_LOGGERS:
         sdk_logger = logging.getLogger(name)
-        if sdk_logger.level < logging.WARNING:
-            sdk_logger.setLevel(logging.WARNING)
+        sdk_logger.setLevel(max(sdk_logger.level, logging.WARNING))
 
 
 def configure_logging(settings: Settings, environ: Mapping[str, str]) -> None:
@@ -142,14 +141,14 @@ def _totals(outcomes: list[QueryOutcome], settings: Settings, window: Window) ->
         by_batch.setdefault(outcome.log_group_names, {})[outcome.name] = outcome
     totals = Totals()
     problems: list[str] = []
-    counted = False
+    # Counted: at least one counting query answered (a batch's failed query leaves lower bounds, not nothing).
+    counted = any(outcome.answered for outcome in outcomes if outcome.name in (TOTALS, ROUTES, MINUTES))
     for queries in by_batch.values():
 
         def rows(name: str, queries: dict[str, QueryOutcome] = queries) -> list[Any] | None:
             outcome = queries.get(name)
             return outcome.rows if outcome is not None and outcome.answered else None
 
-        counted = counted or any(rows(name) is not None for name in (TOTALS, ROUTES, MINUTES))
         batch = count_totals(rows(TOTALS), rows(ROUTES), rows(MINUTES), rules, window)
         samples = rows(SAMPLES)
         if samples is not None:
@@ -169,8 +168,9 @@ def worth_reporting(totals: Totals, settings: Settings, invocation_kind: str) ->
         return True
     if totals.unparsed:
         return True
-    rate = totals.error_rate() or 0.0
-    return totals.errors >= max(settings.min_errors, 1) and rate * 100 >= settings.min_error_rate_percent
+    # Every error is also a request (both come from the same status groups), so requests > 0 here.
+    errors_enough = totals.errors >= max(settings.min_errors, 1)
+    return errors_enough and 100 * totals.errors >= settings.min_error_rate_percent * totals.requests
 
 
 def run_window(

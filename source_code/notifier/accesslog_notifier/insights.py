@@ -70,7 +70,7 @@ def describe_log_groups(names: Sequence[str], shown: int = 3) -> str:
 
 
 def _error_code(error: Exception) -> tuple[str, str]:
-    response = getattr(error, "response", None) or {}
+    response = getattr(error, "response", None)  # botocore's HTTPClientError has one, set to None
     details = response.get("Error", {}) if isinstance(response, dict) else {}
     return str(details.get("Code", type(error).__name__)), str(details.get("Message", ""))
 

@@ -2,8 +2,8 @@
 
 The console's domain depends on the partition: console.aws.amazon.com, console.amazonaws.cn (China),
 console.amazonaws-us-gov.com (GovCloud). The isolated partitions (us-iso*, us-isob*, eu-isoe*, us-isof*) have no
-public console: no links there. Every part of a URL that comes from a log line is URL-encoded, and links are built
-only from values shaped like what AWS writes.
+public console: no links there. Links are built only from values shaped like what AWS writes, and every part of a
+URL that comes from a log line is URL-encoded (an X-Ray trace id's shape holds nothing to encode).
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def _jsurl_text(text: str) -> str:
         elif ord(character) < 0x100:
             out.append(f"*{ord(character):02x}")
         else:
-            encoded = character.encode("utf-16-be", errors="surrogatepass")
-            out.extend(f"**{int.from_bytes(encoded[i : i + 2], 'big'):04x}" for i in range(0, len(encoded), 2))
+            units = character.encode("utf-16-be", errors="surrogatepass").hex()
+            out.extend(f"**{units[i : i + 4]}" for i in range(0, len(units), 4))
     return "".join(out)
 
 
@@ -136,4 +136,4 @@ def xray_trace_url(region: str, trace_id: str) -> str | None:
     home = _cloudwatch_home(region)
     if home is None or not _TRACE_ID.fullmatch(trace_id):
         return None
-    return f"{home}#xray:traces/{quote(trace_id, safe='')}"
+    return f"{home}#xray:traces/{trace_id}"  # the shape leaves nothing to encode: digits, a-f and dashes

@@ -89,7 +89,7 @@ def build_queries(
     threshold: int,
     ignore_statuses: Sequence[int] = (),
     ignore_routes: Sequence[str] = (),
-    sample_rows: int = 20,
+    sample_rows: int,
 ) -> QuerySet:
     """The four queries for ``window`` (no samples query when ``sample_rows`` is 0)."""
     where = window_filter(window, ignore_routes)

@@ -83,10 +83,11 @@ def parse_line(message: Any) -> dict[str, Any] | None:
     if not isinstance(message, str) or not message.lstrip().startswith("{"):
         return None
     try:
-        line = json.loads(message)
+        # A JSON text whose first character is { can only be an object (white space before it is JSON's, or
+        # json.loads refuses the text).
+        return json.loads(message)
     except (ValueError, RecursionError):
         return None
-    return line if isinstance(line, dict) else None
 
 
 def route_parts(method: Any, route: Any) -> tuple[str | None, str | None, str | None]:
@@ -113,7 +114,7 @@ def route_label(method: Any, resource_path: Any, route_key: Any) -> str:
 
 def xray_trace_id(value: Any) -> str:
     """``Root=1-5eb7...;Parent=...`` or ``1-5eb7...`` -> ``1-5eb7...`` ("" when absent)."""
-    text = safe_text(value, 300).strip()
+    text = safe_text(value).strip()  # uncut within reason: other fields may come before Root
     for part in text.split(";"):
         key, separator, trace = part.partition("=")
         if separator and key.strip() == "Root":
@@ -158,7 +159,8 @@ def sample_from_line(timestamp_ms: int, line: dict[str, Any]) -> Sample | None:
         latency=safe_text(line.get("responseLatency", line.get("integrationLatency")), 20),
         integration_error=safe_text(error if error != NO_VALUE else "", 500),
         xray_trace_id=xray_trace_id(line.get("xrayTraceId")),
-        api_id=safe_text(line.get("apiId"), 64),
-        stage=safe_text(line.get("stage"), 128),
+        # Not shown, only linked: cut short, they would name another log group (links refuse any AWS would not write).
+        api_id=safe_text(line.get("apiId")),
+        stage=safe_text(line.get("stage")),
         is_http_api=isinstance(route_key, str) and route_key not in ("", NO_VALUE),
     )

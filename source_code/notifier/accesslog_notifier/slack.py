@@ -12,12 +12,12 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import math
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -67,13 +67,11 @@ Poster = Callable[[str, bytes, float], HttpAnswer]
 def secret_forms(url: str) -> list[str]:
     """Every form of the webhook URL's secret parts that an error text could carry, longest first."""
     parts = [url]
-    try:
+    with suppress(ValueError):  # a URL Python cannot split has no path to take apart: the whole URL is the secret
         path = urlsplit(url).path
-    except ValueError:
-        path = ""
-    if len(path) > 1:
-        parts.append(path)
-    parts += [segment for segment in path.split("/") if len(segment) >= _TOKEN_SEGMENT]
+        if len(path) > 1:
+            parts.append(path)
+        parts += [segment for segment in path.split("/") if len(segment) >= _TOKEN_SEGMENT]
     forms = set()
     for part in parts:
         forms.update({part, quote(part, safe=""), quote(part), part.replace("/", "\\/")})
@@ -103,8 +101,9 @@ _OPENER = urllib.request.build_opener(_RefuseRedirects)
 def urllib_post(url: str, body: bytes, timeout_s: float) -> HttpAnswer:
     """POST ``body`` as JSON; HTTP error statuses are answers, network failures raise TransientPostError."""
     try:
+        # A request with data is a POST.
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_webhook_url
-            url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+            url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
         )
         with _OPENER.open(request, timeout=timeout_s) as response:
             return HttpAnswer(response.status, _read_text(response), dict(response.headers.items()))
@@ -122,7 +121,7 @@ def urllib_post(url: str, body: bytes, timeout_s: float) -> HttpAnswer:
 
 def _read_text(response: Any) -> str:
     try:
-        return response.read(4096).decode("utf-8", errors="replace")
+        return response.read(4096).decode(errors="replace")  # UTF-8
     except (OSError, http.client.HTTPException):
         return ""
 
@@ -130,7 +129,9 @@ def _read_text(response: Any) -> str:
 def check_webhook_url(url: str) -> None:
     """Refuse what settings.json's webhook_url pattern refuses (https; http only to loopback), without echoing it."""
     if not isinstance(url, str) or not pattern("webhook_url").fullmatch(url):
-        raise failure("the webhook parameter does not hold an https:// URL", url if isinstance(url, str) else "", 0)
+        # The message is fixed and never holds the value: redacting it against a value such as "t" or "URL" would
+        # only mangle it.
+        raise failure("the webhook parameter does not hold an https:// URL", "", 0)
     try:
         urllib.parse.urlsplit(url)  # what urllib will do with it: "https://[host/..." passes the pattern, not this
     except ValueError:
@@ -140,20 +141,21 @@ def check_webhook_url(url: str) -> None:
 def retry_after_seconds(headers: Mapping[str, str]) -> float:
     """Seconds to wait from a 429's Retry-After: a finite number of seconds, clamped to [0, MAX_RETRY_AFTER_S].
 
-    Missing, not a number, infinite or NaN: DEFAULT_RETRY_AFTER_S (an HTTP date is not what Slack sends).
+    Missing or not a plain decimal number (so never infinite or NaN): DEFAULT_RETRY_AFTER_S (an HTTP date is not
+    what Slack sends).
     """
     for name, value in headers.items():
         if name.lower() == "retry-after":
             text = str(value).strip()
             if not re.fullmatch(r"\d{1,6}(\.\d{1,6})?", text, flags=re.ASCII):
                 return DEFAULT_RETRY_AFTER_S
-            seconds = float(text)
-            return min(seconds, MAX_RETRY_AFTER_S) if math.isfinite(seconds) else DEFAULT_RETRY_AFTER_S
+            return min(float(text), MAX_RETRY_AFTER_S)  # the pattern admits only finite numbers
     return DEFAULT_RETRY_AFTER_S
 
 
 def _answer_text(answer: HttpAnswer) -> str:
-    return f"HTTP {answer.status} {safe_text(answer.body, 200).strip() or '(empty body)'}"
+    # Stripped before safe_text, which would turn a trailing newline into U+FFFD.
+    return f"HTTP {answer.status} {safe_text(answer.body.strip(), 200) or '(empty body)'}"
 
 
 def deliver(
@@ -175,7 +177,7 @@ def deliver(
     check_webhook_url(webhook_url)
     sent = 0
     for index, payload in enumerate(payloads, start=1):
-        body = json.dumps(payload).encode("utf-8")
+        body = json.dumps(payload).encode()  # ASCII: json.dumps escapes the rest
         which = f"Slack message {index} of {len(payloads)}"
         failures = rate_limited = 0
         while True:

@@ -37,7 +37,7 @@ class WebhookUrlCache:
             raise WebhookParameterError(
                 f"could not read SSM parameter {parameter_name}: {type(error).__name__}"
             ) from None
-        value = response.get("Parameter", {}).get("Value", "")
+        value = response.get("Parameter", {}).get("Value")
         if not isinstance(value, str) or not value.strip():
             raise WebhookParameterError(f"SSM parameter {parameter_name} is empty")
         return value.strip()

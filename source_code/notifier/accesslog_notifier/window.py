@@ -98,21 +98,22 @@ def parse_iso_ms(text: Any) -> int:
     """
     if not isinstance(text, str):
         raise ValueError(f"a time must be an ISO 8601 string (got {type(text).__name__})")
+    quoted = repr(text[:60])  # enough of what arrived to recognise it, never a flood
     match = _ISO_TIME.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"not an ISO 8601 UTC time like 2026-11-25T12:05:00Z: {text[:60]!r}")
+        raise ValueError(f"not an ISO 8601 UTC time like 2026-11-25T12:05:00Z: {quoted}")
     year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     fraction, zone = match.group(7) or "", match.group(8).upper()
-    offset = timedelta(0) if zone == "Z" else timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    offset = timedelta(0) if zone == "Z" else timedelta(hours=int(zone[1:3]), minutes=int(zone[4:]))
     try:
         moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-        moment -= offset if zone.startswith("+") or zone == "Z" else -offset
+        moment -= offset if zone.startswith("+") else -offset  # Z: offset is zero either way
     except (ValueError, OverflowError):
-        raise ValueError(f"not a representable time: {text[:60]!r}") from None
+        raise ValueError(f"not a representable time: {quoted}") from None
     # Integer arithmetic, not float timestamps: window edges must be exact to the millisecond.
-    timestamp_ms = (moment - _EPOCH) // timedelta(milliseconds=1) + int((fraction[1:] or "0").ljust(3, "0")[:3])
+    timestamp_ms = (moment - _EPOCH) // timedelta(milliseconds=1) + int(fraction[1:4].ljust(3, "0"))
     if not 0 <= timestamp_ms <= LATEST_MS:
-        raise ValueError(f"a time must lie between 1970 and 9999: {text[:60]!r}")
+        raise ValueError(f"a time must lie between 1970 and 9999: {quoted}")
     return timestamp_ms
 
 
@@ -126,16 +127,16 @@ def parse_duration_seconds(text: str) -> int:
 
 def format_utc(timestamp_ms: int) -> str:
     """``2026-11-25 12:04:00.000`` for an epoch-ms timestamp (UTC, millisecond precision)."""
-    moment = _EPOCH + timedelta(seconds=timestamp_ms // MS_PER_SECOND)
+    moment = _EPOCH + timedelta(milliseconds=timestamp_ms)
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{timestamp_ms % MS_PER_SECOND:03d}"
 
 
 def format_iso(timestamp_ms: int) -> str:
     """``2026-11-25T12:04:00.000Z`` for an epoch-ms timestamp."""
-    moment = _EPOCH + timedelta(seconds=timestamp_ms // MS_PER_SECOND)
+    moment = _EPOCH + timedelta(milliseconds=timestamp_ms)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{timestamp_ms % MS_PER_SECOND:03d}Z"
 
 
 def format_hhmm(timestamp_ms: int) -> str:
     """``12:05`` (UTC) for an epoch-ms timestamp."""
-    return (_EPOCH + timedelta(seconds=timestamp_ms // MS_PER_SECOND)).strftime("%H:%M")
+    return (_EPOCH + timedelta(milliseconds=timestamp_ms)).strftime("%H:%M")
