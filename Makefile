@@ -1,6 +1,6 @@
 # The one entry point for people. Each target runs one command; the venv (.venv) is created or updated first
 # whenever pyproject.toml changed. `make help` lists the targets.
-.PHONY: help demo test test-aws package docs edges fmt bench scan mutation
+.PHONY: help demo test test-aws package docs edges fmt bench scan mutation provider-schemas
 
 VENV := .venv/.installed
 
@@ -25,8 +25,8 @@ package: $(VENV)  ## Rebuild the committed Lambda zips under source_code/dist/ f
 docs: $(VENV)  ## Regenerate the generated parts of the READMEs (inputs/outputs tables)
 	.venv/bin/python -m tools.docs
 
-edges: $(VENV)  ## Regenerate each module's edges.tftest.hcl from its edges.json (both edges of every validation)
-	.venv/bin/python -m tools.edges
+edges: $(VENV)  ## Regenerate each module's edges.tftest.hcl from its edges.json, and the notifier's query-length cases
+	.venv/bin/python -m tools.edges && .venv/bin/python -m tools.query_cases
 
 fmt: $(VENV)  ## Format Terraform and Python
 	tools/fmt
@@ -39,3 +39,6 @@ scan: $(VENV)  ## checkov over every module, as security teams run it (0 failed 
 
 mutation: $(VENV)  ## Mutation score of the notifier package under its unit tests (mutmut; ~10 min on 2 cores)
 	tools/mutation
+
+provider-schemas: $(VENV)  ## Refresh tests/fixtures/provider-schemas/ (hashicorp/aws 6.x names) from the CDK bindings on PyPI (~130 MB download)
+	.venv/bin/python -m tools.provider_schema

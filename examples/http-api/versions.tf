@@ -4,7 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.88, < 6.0"
+      version = ">= 5.88, < 7.0"
     }
   }
 }

@@ -4,7 +4,7 @@ data "aws_region" "current" {}
 
 locals {
   # Formats shared by every module (ARNs, paths, retention days) are declared once, beside the notifier's settings.
-  contract             = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  contract             = jsondecode(file("${path.module}/../../contract/contract.json"))
   cloudwatch_role_name = coalesce(var.cloudwatch_role_name, "apigateway-cloudwatch-${data.aws_region.current.id}")
   cloudwatch_role_arn  = var.create_cloudwatch_role ? one(aws_iam_role.this[*].arn) : var.cloudwatch_role_arn
 }
@@ -46,9 +46,9 @@ resource "aws_api_gateway_account" "this" {
   count = var.create_account_setting ? 1 : 0
 
   cloudwatch_role_arn = local.cloudwatch_role_arn
-  # Provider 5.x keeps the setting on destroy unless told otherwise: every REST API in the region would keep
-  # pointing at the role that destroy deletes. Reset it instead (provider >= 5.94; the default from 6.0).
-  reset_on_delete = true
+  # No reset_on_delete: provider 6.0 removed it and always resets the setting on destroy (upgrade guide, "Resource
+  # aws_api_gateway_account"); 5.x keeps the setting on destroy unless told otherwise. One source serves both
+  # majors, so 5.x users who want the reset own the setting themselves (README.md, "What happens on destroy").
 
   # API Gateway checks the role's permissions when the setting is written: attach the policy first.
   depends_on = [aws_iam_role_policy_attachment.push_to_cloudwatch_logs]

@@ -1,5 +1,5 @@
 variable "create_account_setting" {
-  description = "Own the region-wide API Gateway account setting (aws_api_gateway_account) that names the CloudWatch role. It is one per account and region: exactly one configuration should own it. On destroy it is reset, not left pointing at a deleted role."
+  description = "Own the region-wide API Gateway account setting (aws_api_gateway_account) that names the CloudWatch role. It is one per account and region: exactly one configuration should own it. On destroy, provider 6.x resets it and 5.x leaves it naming the deleted role (README: how 5.x users get the reset)."
   type        = bool
   nullable    = false
   default     = true

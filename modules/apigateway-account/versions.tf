@@ -6,9 +6,10 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 5.88: write-only value_wo on aws_ssm_parameter (the webhook URL). Below 6.0: 6.0 removed reset_on_delete,
-      # which 5.x needs so that destroy resets the API Gateway account setting; only 5.x (5.100) is tested.
-      version = ">= 5.88, < 6.0"
+      # 5.88: write-only value_wo on aws_ssm_parameter (the webhook URL). Every argument and attribute used here
+      # exists in 5.x and 6.x alike (tests/integration/test_provider_schema.py checks 5.100 live, 6.0.0 and 6.69.1
+      # against committed schema extracts); add none that only one major has while both are supported.
+      version = ">= 5.88, < 7.0"
     }
   }
 }

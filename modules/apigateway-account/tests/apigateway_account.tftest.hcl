@@ -5,6 +5,13 @@ mock_provider "aws" {
 run "defaults_create_role_and_account_setting" {
   command = plan
 
+  # The created role's ARN is known only after apply: give it one, to see it reach the account setting.
+  override_resource {
+    target          = aws_iam_role.this
+    values          = { arn = "arn:aws:iam::123456789012:role/apigateway-cloudwatch-eu-west-1" }
+    override_during = plan
+  }
+
   assert {
     condition     = aws_iam_role.this[0].name == "apigateway-cloudwatch-eu-west-1" && aws_iam_role.this[0].path == "/"
     error_message = "The default role is apigateway-cloudwatch-<region> under /."
@@ -16,8 +23,8 @@ run "defaults_create_role_and_account_setting" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 1 && aws_api_gateway_account.this[0].reset_on_delete == true
-    error_message = "The account setting is managed by default, and reset (not left behind) on destroy."
+    condition     = length(aws_api_gateway_account.this) == 1 && aws_api_gateway_account.this[0].cloudwatch_role_arn == "arn:aws:iam::123456789012:role/apigateway-cloudwatch-eu-west-1"
+    error_message = "The account setting is managed by default and points at the created role."
   }
 }
 

@@ -9,9 +9,9 @@ mock_data "aws_iam_policy_document" {
 }
 
 mock_data "aws_region" {
+  # id only: the bundle reads .id, which 5.x and 6.x both have (name is deprecated in 6.x, region is 6.x only).
   defaults = {
-    id   = "eu-west-1"
-    name = "eu-west-1"
+    id = "eu-west-1"
   }
 }
 
