@@ -5,17 +5,16 @@ careless edit would, and runs that module's edges.tftest.hcl with real terraform
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support.files import REPO_ROOT, project_files
 from tests.support.terraform import TerraformRunner
 
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = "source_code/notifier/accesslog_notifier/settings.json"
+CONTRACT = "contract/contract.json"
 
 # (module, file, text, loosened text, the variable whose refusal must now be missed)
 LOOSENED = [
@@ -47,14 +46,7 @@ LOOSENED = [
 
 
 def _tracked_copy(destination: Path) -> None:
-    files = subprocess.run(
-        ["git", "ls-files", "modules", "source_code", "tests/terraform"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for name in files:
+    for name in project_files("modules", "source_code", "tests/terraform"):
         (destination / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, destination / name)
 
