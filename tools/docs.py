@@ -3,7 +3,7 @@
 terraform-docs cannot be installed here, so this does its job for the root module and every module under
 modules/: the tables go between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->`` (terraform-docs' own
 markers, so users who have it can regenerate them). The notifier settings (keys of ``notifier_settings``) come from
-the one declaration the function and the module share, source_code/notifier/accesslog_notifier/settings.json, and go
+the one declaration the function and the module share, contract/contract.json, and go
 between ``<!-- BEGIN_NOTIFIER_SETTINGS -->`` and ``<!-- END_NOTIFIER_SETTINGS -->``. The checkov findings the modules
 accept (``#checkov:skip=ID:reason`` where they stand) are listed in the root README between
 ``<!-- BEGIN_CHECKOV_SKIPS -->`` and ``<!-- END_CHECKOV_SKIPS -->``.
@@ -95,7 +95,7 @@ def render_tables(module_dir: Path) -> str:
 
 
 def render_settings_table() -> str:
-    """The keys of notifier_settings: what each accepts and its default, from settings.json."""
+    """The keys of notifier_settings: what each accepts and its default, from contract.json."""
     lines = [
         "| Key | Environment variable | Allowed | Default | Description |",
         "|---|---|---|---|---|",

@@ -12,8 +12,8 @@ itself. This turns each table into ``edges.tftest.hcl`` beside it:
   variable whose rule lets its value through fails the run by name;
 - two values never share a run when one variable's rule reads the other, directly or through another rule
   (Terraform skips a rule whose inputs failed, and an accepted value may be refused beside another's);
-- the notifier's ``notifier_settings`` keys come from the contract (settings.json), one refusal per key and side
-  (one map variable cannot say which key failed).
+- the notifier's ``notifier_settings`` keys come from the contract (contract/contract.json), one refusal per key
+  and side (one map variable cannot say which key failed).
 
 Strings may be written ``"{x*99}"`` for 99 x's, and a list of n items ``{"$items": "GET /r%d", "count": n}``
 (``%d`` numbered from 1), or of n numbers ``{"$items": 400, "count": n}`` (400, 401...). An entry is a value,
@@ -38,7 +38,7 @@ import hcl2
 from hcl2 import SerializationOptions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CONTRACT = REPO_ROOT / "source_code" / "notifier" / "accesslog_notifier" / "settings.json"
+CONTRACT = REPO_ROOT / "contract" / "contract.json"
 TABLE, GENERATED = "edges.json", "edges.tftest.hcl"
 _OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=False)
 _REPEAT = re.compile(r"\{(.)\*(\d+)\}")
@@ -220,7 +220,7 @@ def settings_rules(contract: dict[str, Any]) -> tuple[list[Run], list[Run]]:
             if spec["min_length"] > 0:
                 refused += [(key, "x" * (spec["min_length"] - 1))]
         else:
-            raise ValueError(f"settings.json: no edges for type {kind} of {key}")
+            raise ValueError(f"contract.json: no edges for type {kind} of {key}")
     accepted = [
         Run("settings_accepts_every_lowest", [Entry("notifier_settings", low, {})]),
         Run("settings_accepts_every_highest", [Entry("notifier_settings", high, {})]),

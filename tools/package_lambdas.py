@@ -24,6 +24,9 @@ DIST = SOURCE_ROOT / "dist"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 INCLUDED_SUFFIXES = {".py", ".json"}
 REBUILD_COMMAND = "make package"
+# Files from outside a package's folder that it carries, by package: path in the zip -> file. The contract lives
+# in a neutral place the modules and the function both read (contract/contract.json); the function reads its copy.
+EXTRA_FILES = {"notifier": {"accesslog_notifier/contract.json": REPO_ROOT / "contract" / "contract.json"}}
 
 
 def package_sources(folder: Path) -> list[Path]:
@@ -36,16 +39,26 @@ def package_sources(folder: Path) -> list[Path]:
     return sorted(files, key=lambda path: path.relative_to(folder).as_posix())
 
 
-def build_zip(folder: Path) -> bytes:
-    """The package of one source folder, as bytes."""
+def build_zip(folder: Path, extra: dict[str, Path] | None = None) -> bytes:
+    """The package of one source folder (plus ``extra`` files: path in the zip -> file), as bytes."""
+    entries = {path.relative_to(folder).as_posix(): path for path in package_sources(folder)}
+    for name, path in (extra or {}).items():
+        if name in entries:
+            raise ValueError(f"{name} is both in {folder} and an extra file: keep one")
+        entries[name] = path
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for path in package_sources(folder):
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_TIME)
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.external_attr = 0o100644 << 16
             info.create_system = 3  # Unix, so the mode above is what unzip and Lambda see
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, entries[name].read_bytes())
     return buffer.getvalue()
+
+
+def build_package(folder: Path) -> bytes:
+    """The zip of one package folder under source_code/, with the files it carries from elsewhere."""
+    return build_zip(folder, EXTRA_FILES.get(folder.name))
 
 
 def package_folders() -> list[Path]:
@@ -57,7 +70,7 @@ def stale_packages() -> list[str]:
     stale = []
     for folder in package_folders():
         target = DIST / f"{folder.name}.zip"
-        if not target.is_file() or target.read_bytes() != build_zip(folder):
+        if not target.is_file() or target.read_bytes() != build_package(folder):
             stale.append(target.relative_to(REPO_ROOT).as_posix())
     return stale
 
@@ -76,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     DIST.mkdir(exist_ok=True)
     for folder in package_folders():
         target = DIST / f"{folder.name}.zip"
-        target.write_bytes(build_zip(folder))
+        target.write_bytes(build_package(folder))
         print(f"built {target.relative_to(REPO_ROOT)}")
     return 0
 

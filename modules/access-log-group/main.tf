@@ -6,7 +6,7 @@ data "aws_caller_identity" "current" {}
 
 locals {
   # Log group names follow one rule, declared with the notifier's settings (which reads these groups).
-  contract       = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  contract       = jsondecode(file("${path.module}/../../contract/contract.json"))
   log_group_name = coalesce(var.access_log_group_name, "/aws/apigateway/${var.name}-accesslog")
 
   # The access-log format. Every field is a JSON string except `status`, which is a JSON number: CloudWatch

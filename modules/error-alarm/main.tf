@@ -6,7 +6,7 @@ data "aws_region" "current" {}
 
 locals {
   # What counts as an error is declared once, with the notifier's settings, so both methods agree.
-  contract           = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  contract           = jsondecode(file("${path.module}/../../contract/contract.json"))
   threshold          = local.contract.settings.error_status_threshold
   metric_name_prefix = coalesce(var.metric_name_prefix, var.name)
 

@@ -6,7 +6,7 @@ data "aws_caller_identity" "current" {}
 
 locals {
   # Formats shared by every module (ARNs, paths, retention days) are declared once, beside the notifier's settings.
-  contract = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  contract = jsondecode(file("${path.module}/../../contract/contract.json"))
   # The name API Gateway itself writes execution logs to; it cannot be changed.
   execution_log_group_name = "API-Gateway-Execution-Logs_${var.rest_api_id}/${var.stage_name}"
 }

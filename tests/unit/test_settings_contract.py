@@ -1,4 +1,4 @@
-"""The notifier's settings contract (settings.json) as the function applies it: every rule at both edges.
+"""The notifier's settings contract (contract.json) as the function applies it: every rule at both edges.
 
 The cases are generated from the declaration itself, so a setting added there is tested here without editing this
 file; the module's side of the same declaration is tested by modules/notifier/tests (terraform test). The last test
@@ -162,7 +162,7 @@ def test_the_committed_zip_accepts_the_extremes(pick: str) -> None:
     assert json.loads(result.stdout).startswith(str(NOTIFIER_ZIP))  # the zip's code, not source_code/
 
 
-# Names as the AWS documentation defines them, not as settings.json writes them: CloudWatch Logs API Reference,
+# Names as the AWS documentation defines them, not as contract.json writes them: CloudWatch Logs API Reference,
 # CreateLogGroup, logGroupName (1 to 512 characters of [\.\-_/#A-Za-z0-9]); SSM API Reference, PutParameter, Name
 # (a-z, A-Z, 0-9, and _ . - /; at most 1011 characters here, the parameter's full name less its ARN prefix).
 DOCUMENTED_NAMES = [

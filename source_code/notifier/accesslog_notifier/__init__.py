@@ -4,7 +4,8 @@ The Lambda entry point is :func:`accesslog_notifier.handler.lambda_handler`; ``p
 the same check from a laptop and replays windows a deployed notifier could not report. Laid out as the data flows,
 with AWS and HTTP at the edges:
 
-- ``config``     environment -> Settings, checked against ``settings.json`` (shared with the Terraform modules)
+- ``contract``   the contract shared with the Terraform modules (contract/contract.json; a copy in the zip)
+- ``config``     environment -> Settings, checked against the contract
 - ``events``     what invoked the function -> the window to report (schedule, alarm, person)
 - ``window``     windows of epoch milliseconds
 - ``queries``    the Logs Insights query strings of a window (the counts come from Insights)

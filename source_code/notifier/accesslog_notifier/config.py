@@ -1,6 +1,6 @@
-"""Settings from the environment, checked against settings.json: the one declaration the Terraform modules use too.
+"""Settings from the environment, checked against the contract (contract.py): the one declaration the modules use too.
 
-Every rule a setting has (type, bounds, allowed values, pattern, default) is read from ``settings.json``, so the
+Every rule a setting has (type, bounds, allowed values, pattern, default) is read from the contract, so the
 function accepts exactly what the module can pass it; :func:`describe_rule` words a rule the way the module's
 validation messages do.
 """
@@ -11,9 +11,10 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
+
+from accesslog_notifier.contract import contract, pattern
+from accesslog_notifier.queries import longest_query_chars, max_query_chars, route_methods, sample_rows_for
 
 # Lambda's level names (the contract's) -> Python's.
 PYTHON_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARNING", "ERROR": "ERROR"}
@@ -24,17 +25,6 @@ URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 
 class ConfigError(ValueError):
     """The environment does not describe a runnable check; the message lists every problem found."""
-
-
-@cache
-def contract() -> dict[str, Any]:
-    """settings.json, read from the package (works from a directory and from a zip alike)."""
-    return json.loads(resources.files("accesslog_notifier").joinpath("settings.json").read_text(encoding="utf-8"))
-
-
-def pattern(name: str) -> re.Pattern[str]:
-    """A named pattern of the contract (``log_group_name``, ``webhook_url`` ...)."""
-    return re.compile(contract()["patterns"][name])
 
 
 @dataclass(frozen=True)
@@ -88,7 +78,7 @@ def describe_rule(spec: Mapping[str, Any]) -> str:
             f"a JSON array of {spec['min_items']} to {spec['max_items']} whole numbers "
             f"from {spec['minimum']} to {spec['maximum']}"
         )
-    raise ValueError(f"settings.json: unknown type {kind!r}")
+    raise ValueError(f"contract.json: unknown type {kind!r}")
 
 
 def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
@@ -168,10 +158,30 @@ def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -
     if region is not None and REGION_PATTERN.fullmatch(region) is None:
         problems.append(f"AWS_REGION must be a region name such as eu-west-1 (got {_shorten(region)!r}).")
 
+    if not problems:
+        problems += _limit_problems(values)
     if problems:
         raise ConfigError("Invalid notifier configuration:\n- " + "\n- ".join(problems))
     values["log_level"] = PYTHON_LOG_LEVELS[values["log_level"]]
     return Settings(**values, region=region)
+
+
+def _limit_problems(values: Mapping[str, Any]) -> list[str]:
+    """Documented limits the settings together can pass (the notifier module refuses the same at plan time)."""
+    longest = longest_query_chars(
+        threshold=values["error_status_threshold"],
+        ignore_statuses=values["ignore_statuses"],
+        ignore_routes=values["ignore_routes"],
+        sample_rows=sample_rows_for(values["sample_count"]),
+    )
+    if longest <= max_query_chars():
+        return []
+    env = contract()["settings"]["ignore_routes"]["env"]
+    return [
+        f"{env} makes the longest Logs Insights query {longest:,} characters; StartQuery takes at most "
+        f'{max_query_chars():,}: ignore fewer routes, or shorter ones (a "* /path" rule names its path '
+        f"{len(route_methods()) + 1} times)."
+    ]
 
 
 def _shorten(text: str, limit: int = 80) -> str:

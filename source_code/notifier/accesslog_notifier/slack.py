@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from accesslog_notifier.config import pattern
+from accesslog_notifier.contract import pattern
 from accesslog_notifier.insights import Clock
 from accesslog_notifier.records import safe_text
 
@@ -127,7 +127,7 @@ def _read_text(response: Any) -> str:
 
 
 def check_webhook_url(url: str) -> None:
-    """Refuse what settings.json's webhook_url pattern refuses (https; http only to loopback), without echoing it."""
+    """Refuse what the contract's webhook_url pattern refuses (https; http only to loopback), without echoing it."""
     if not isinstance(url, str) or not pattern("webhook_url").fullmatch(url):
         # The message is fixed and never holds the value: redacting it against a value such as "t" or "URL" would
         # only mangle it.
