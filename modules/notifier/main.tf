@@ -9,9 +9,9 @@ locals {
   notifier_log_group_name = "/aws/lambda/${local.function_name}"
   package_path            = coalesce(var.notifier_package_path, "${path.module}/../../source_code/dist/notifier.zip")
 
-  # The function's settings are declared once, in the package's settings.json: the function checks its environment
+  # The function's settings are declared once, in the contract (contract/contract.json): the function checks its environment
   # against it, and this module validates its inputs and renders the environment from it.
-  contract = jsondecode(file("${path.module}/../../source_code/notifier/accesslog_notifier/settings.json"))
+  contract = jsondecode(file("${path.module}/../../contract/contract.json"))
   # Every spec with every attribute (null where it has none), so conditions can test any of them.
   specs = {
     for key, spec in local.contract.settings : key => merge({
@@ -260,6 +260,14 @@ resource "aws_lambda_function" "this" {
   tags = merge(var.tags, var.notifier_tags)
 
   lifecycle {
+    # The routes are written into every Logs Insights query (queries.tf): the longest must fit StartQuery's limit.
+    # A precondition, not a validation of ignore_routes: the rendered queries read that variable, and a validation
+    # may not depend on its own variable through locals.
+    precondition {
+      condition     = local.longest_query_chars <= local.contract.limits.query_chars
+      error_message = "ignore_routes makes the notifier's longest Logs Insights query ${local.longest_query_chars} characters; StartQuery takes at most ${local.contract.limits.query_chars}. Ignore fewer routes, or shorter ones (a \"* /path\" rule names its path ${length(local.contract.route_methods) + 1} times)."
+    }
+
     # Lambda refuses an environment over 4 KB in total at apply time, measured on the variables serialized as JSON
     # (its error quotes that string); a long list of log groups is the way to get there.
     precondition {

@@ -71,7 +71,7 @@ variable "notifier_schedule_interval_minutes" {
 }
 
 variable "notifier_settings" {
-  description = "How each run reads, counts and reports, as a map: keys and allowed values are listed in the notifier settings table (from source_code/notifier/accesslog_notifier/settings.json, the file the function checks its environment against). Keys left out take their defaults."
+  description = "How each run reads, counts and reports, as a map: keys and allowed values are listed in the notifier settings table (from contract/contract.json, the file the function checks its environment against). Keys left out take their defaults."
   type        = any
   nullable    = false
   default     = {}

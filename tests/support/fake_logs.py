@@ -43,15 +43,21 @@ class InMemoryLogs:
 
     ``running_polls``: GetQueryResults answers Running this many times before Complete (a large number keeps every
     query running, for deadline tests). ``refuse_starts``: error codes StartQuery answers, in order, before it
-    accepts again (``LimitExceededException``, ``MalformedQueryException``...). ``empty_range``: StartQuery answers
-    the empty-range refusal, as for a window before the log groups existed.
+    accepts again (``LimitExceededException``, ``MalformedQueryException``...). ``reading``: the engine's options
+    for what AWS leaves undocumented (``missing_comparison``, ``missing_group_field``, ``end_second``...), so a
+    test can run the notifier under each. A group's creation time (``put(..., created_ms=...)``, default 0) is
+    what DescribeLogGroups answers, and StartQuery refuses a range that ends before it with the empty-range
+    message: when any queried group is that new (``empty_range_refusal="any"``, the default) or only when all
+    are (``"all"``, as moto_insights does); AWS documents neither.
     """
 
     region_name: str = "eu-west-1"
     running_polls: int = 0
     refuse_starts: list[str] = field(default_factory=list)
-    empty_range: bool = False
+    reading: dict[str, str] = field(default_factory=dict)
+    empty_range_refusal: str = "any"
     groups: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    created_ms: dict[str, int] = field(default_factory=dict)
     queries: dict[str, _Query] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -60,8 +66,16 @@ class InMemoryLogs:
     def meta(self) -> SimpleNamespace:
         return SimpleNamespace(region_name=self.region_name)
 
-    def put(self, group: str, events: list[tuple[int, str]]) -> None:
+    def put(self, group: str, events: list[tuple[int, str]], *, created_ms: int | None = None) -> None:
         self.groups.setdefault(group, []).extend(events)
+        if created_ms is not None or group not in self.created_ms:
+            self.created_ms[group] = created_ms or 0
+
+    def describe_log_groups(self, **request: Any) -> dict[str, Any]:
+        self.calls.append(("describe_log_groups", request))
+        prefix = request.get("logGroupNamePrefix", "")
+        names = sorted(name for name in self.groups if name.startswith(prefix))[: request.get("limit", 50)]
+        return {"logGroups": [{"logGroupName": name, "creationTime": self.created_ms[name]} for name in names]}
 
     def start_query(self, **request: Any) -> dict[str, str]:
         self.calls.append(("start_query", request))
@@ -71,18 +85,19 @@ class InMemoryLogs:
         if self.refuse_starts:
             code = self.refuse_starts.pop(0)
             raise client_error("StartQuery", code, f"{code} from the test")
-        if self.empty_range:
-            raise client_error("StartQuery", "MalformedQueryException", EMPTY_RANGE_MESSAGE)
         for name in names:
             if name not in self.groups:
                 raise client_error("StartQuery", "ResourceNotFoundException", "The specified log group does not exist.")
+        too_new = [request["endTime"] * 1000 < self.created_ms[name] for name in names]
+        if any(too_new) if self.empty_range_refusal == "any" else all(too_new):
+            raise client_error("StartQuery", "MalformedQueryException", EMPTY_RANGE_MESSAGE)
         events = [
             LogEvent(timestamp, message, name, "stream", timestamp)
             for name in names
             for timestamp, message in self.groups[name]
         ]
         try:
-            result = run_query(request["queryString"], events, request["startTime"], request["endTime"])
+            result = run_query(request["queryString"], events, request["startTime"], request["endTime"], **self.reading)
         except MalformedQueryError as error:
             raise client_error("StartQuery", "MalformedQueryException", str(error)) from None
         query_id = f"query-{next(self._ids)}"

@@ -55,10 +55,15 @@ Choices where the documents are silent or unclear (each pinned by a test)
   is said to return statusCode "300", "400" or "500", and ``accountId=123456789012`` is used with the JSON example
   whose ``"accountId"`` is a string. A string that is not a number (``"-"``) is unequal to every number: ``=``, ``<``,
   ``<=``, ``>``, ``>=`` are false and ``!=`` is true. Two strings compare as strings.
-- A missing field makes a comparison, ``in`` or ``like`` false, whichever operator (``!=`` too); ``not``, ``not in`` and
-  ``not like`` negate the positive form, so they are true for a missing field (two-valued logic: the documents define
-  ``not in``/``not like`` as ``not`` used with ``in``/``like``; they say nothing about null). With this reading
-  ``not (httpMethod = "GET" and resourcePath = "/health")`` keeps HTTP-API lines, which have no ``resourcePath``.
+- A comparison, ``in`` or ``like`` on a field an event lacks: the documents say nothing, so there are two readings
+  (``missing_comparison``). By default (``"false"``) it is false, whichever operator (``!=`` too), and ``not``,
+  ``not in`` and ``not like`` negate the positive form, so they are true for a missing field (two-valued logic: the
+  documents define ``not in``/``not like`` as ``not`` used with ``in``/``like``). With ``"unknown"`` it is SQL's
+  unknown: ``not`` of unknown is unknown, ``and``/``or`` follow Kleene's three-valued logic (false and unknown is
+  false, true or unknown is true), and ``filter`` keeps only events whose condition is true. Under the first reading
+  ``not (httpMethod = "GET" and resourcePath = "/health")`` keeps HTTP-API lines, which have no ``resourcePath``;
+  under the second it drops them. ``ispresent`` is true or false under both, so a condition that guards each
+  comparison with it (or compares only fields every event has) means the same under both.
 - ``stats ... by a, b`` when an event lacks ``a``: by default (``missing_group_field="group"``) the event counts in a
   group whose ``a`` is missing, and the row omits ``a`` (as GetQueryResults omits fields an event does not have);
   ``missing_group_field="drop"`` drops such events instead (they still count in ``recordsMatched``).
@@ -1427,9 +1432,24 @@ def _discovered_names(expr: Expr | None) -> set[str]:
     return set()
 
 
+def _kleene_and(left: bool | None, right: bool | None) -> bool | None:
+    if left is False or right is False:
+        return False
+    return None if left is None or right is None else True
+
+
+def _kleene_or(left: bool | None, right: bool | None) -> bool | None:
+    if left is True or right is True:
+        return True
+    return None if left is None or right is None else False
+
+
 class _Compiler:
-    def __init__(self, account_id: str) -> None:
+    def __init__(self, account_id: str, missing_comparison: Literal["false", "unknown"] = "false") -> None:
         self.account_id = account_id
+        # What a comparison on a missing field gives: False (two-valued), or None for SQL's unknown.
+        self.unknown = missing_comparison == "unknown"
+        self.missing: bool | None = None if self.unknown else False
 
     def compile(self, expr: Expr) -> Fn:
         if isinstance(expr, Field):
@@ -1452,11 +1472,16 @@ class _Compiler:
             return self.matching(expr)
         if isinstance(expr, BoolOp):
             left, right = self.compile(expr.left), self.compile(expr.right)
+            if self.unknown:
+                combine = _kleene_and if expr.op == "and" else _kleene_or
+                return lambda event, fields: combine(left(event, fields), right(event, fields))
             if expr.op == "and":
                 return lambda event, fields: left(event, fields) and right(event, fields)
             return lambda event, fields: left(event, fields) or right(event, fields)
         if isinstance(expr, Not):
             operand = self.compile(expr.operand)
+            if self.unknown:
+                return lambda event, fields: None if (value := operand(event, fields)) is None else not value
             return lambda event, fields: not operand(event, fields)
         raise TypeError(f"cannot evaluate {expr!r}")  # pragma: no cover -- the parser makes only the nodes above
 
@@ -1509,10 +1534,12 @@ class _Compiler:
                 # The notifier's window filter: toMillis(@timestamp) against a number, on every event.
                 if isinstance(left_expr.args[0], Field) and left_expr.args[0].name == "@timestamp":
                     return lambda event, fields: function(event.timestamp_ms, constant)
+                missing = self.missing
                 return lambda event, fields: (
-                    (value := timestamp(event, fields)) is not None and function(value, constant)
+                    missing if (value := timestamp(event, fields)) is None else function(value, constant)
                 )
             unequal = op == "!="
+            missing_number = self.missing
 
             def against_number(event: Any, fields: Any) -> bool:
                 value = left(event, fields)
@@ -1520,7 +1547,7 @@ class _Compiler:
                 if kind is int or kind is float:
                     return function(value, constant)
                 if value is None:
-                    return False
+                    return missing_number
                 number = _as_number(value)
                 return unequal if number is None else function(number, constant)
 
@@ -1530,20 +1557,29 @@ class _Compiler:
             text = right_expr.value
             text_number = _as_number(text)
             unequal_text = op == "!="
+            missing_text = self.missing
 
-            def against_string(event: Any, fields: Any) -> bool:
+            def against_string(event: Any, fields: Any) -> bool | None:
                 value = left(event, fields)
                 if type(value) is str:
                     return function(value, text)
                 if value is None:
-                    return False
+                    return missing_text
                 if text_number is None:
                     return unequal_text
                 return function(_as_number(value), text_number)
 
             return against_string
         right = self.compile(right_expr)
-        return lambda event, fields: _compare(op, left(event, fields), right(event, fields))
+        missing = self.missing
+
+        def against_value(event: Any, fields: Any) -> bool | None:
+            left_value, right_value = left(event, fields), right(event, fields)
+            if left_value is None or right_value is None:
+                return missing
+            return _compare(op, left_value, right_value)
+
+        return against_value
 
     def membership(self, expr: InList) -> Fn:
         # "in" is "=" against each listed literal (same semantics as _compare), done with sets: a string value is
@@ -1554,13 +1590,16 @@ class _Compiler:
         strings = frozenset(value for value in expr.values if type(value) is str)
         numbers = frozenset(value for value in expr.values if type(value) is not str)
         numeric_strings = frozenset(number for text in strings if (number := _as_number(text)) is not None)
+        unknown = self.unknown
 
-        def member(event: Any, fields: Any) -> bool:
+        def member(event: Any, fields: Any) -> bool | None:
             value = operand(event, fields)
             kind = type(value)
             if kind is str:
                 found = value in strings or _as_number(value) in numbers
             elif value is None:
+                if unknown:
+                    return None
                 found = False
             else:
                 found = value in numbers or value in numeric_strings
@@ -1571,19 +1610,24 @@ class _Compiler:
     def matching(self, expr: Match) -> Fn:
         operand = self.compile(expr.operand)
         negated = expr.negated
+        unknown = self.unknown
         if expr.regex is not None:
             search = expr.regex.search
 
-            def regex(event: Any, fields: Any) -> bool:
+            def regex(event: Any, fields: Any) -> bool | None:
                 value = operand(event, fields)
+                if value is None and unknown:
+                    return None
                 found = value is not None and search(_plain(value)) is not None
                 return found != negated
 
             return regex
         substring = expr.pattern
 
-        def contains(event: Any, fields: Any) -> bool:
+        def contains(event: Any, fields: Any) -> bool | None:
             value = operand(event, fields)
+            if value is None and unknown:
+                return None
             found = value is not None and substring in _plain(value)
             return found != negated
 
@@ -1710,6 +1754,7 @@ def run_query(
     account_id: str = "123456789012",
     end_second: Literal["whole", "first_ms"] = "whole",
     missing_group_field: Literal["group", "drop"] = "group",
+    missing_comparison: Literal["false", "unknown"] = "false",
     sort_default: Literal["refuse", "asc", "desc"] = "refuse",
     empty_stats: Literal["no_rows", "zero_row"] = "no_rows",
     cache_fields: bool = True,
@@ -1718,13 +1763,15 @@ def run_query(
 
     ``start_time_s``/``end_time_s`` are StartQuery's epoch seconds, both included; ``end_second`` says whether the
     whole end second counts (``"whole"``) or only its first millisecond (``"first_ms"``). ``missing_group_field``,
-    ``sort_default`` and ``empty_stats`` choose a reading where the documents are silent (module docstring).
+    ``missing_comparison``, ``sort_default`` and ``empty_stats`` choose a reading where the documents are silent
+    (module docstring).
     ``cache_fields`` keeps the discovered fields a query used on each LogEvent for later runs.
     Raises MalformedQueryError for queries outside the subset and ValueError for a bad range or option.
     """
     for option, value, allowed in (
         ("end_second", end_second, ("whole", "first_ms")),
         ("missing_group_field", missing_group_field, ("group", "drop")),
+        ("missing_comparison", missing_comparison, ("false", "unknown")),
         ("sort_default", sort_default, ("refuse", "asc", "desc")),
         ("empty_stats", empty_stats, ("no_rows", "zero_row")),
     ):
@@ -1736,7 +1783,7 @@ def run_query(
         raise ValueError(f"end_time_s ({end_time_s}) is before start_time_s ({start_time_s})")
 
     query = parse_query(query_string)
-    compiler = _Compiler(account_id)
+    compiler = _Compiler(account_id, missing_comparison)
 
     # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html: startTime and endTime
     # are epoch seconds and "The range is inclusive".

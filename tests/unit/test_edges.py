@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import edges
+from tools import edges, query_cases
 
 MODULES = edges.module_dirs()
 
@@ -41,6 +41,15 @@ def test_every_table_value_reaches_the_generated_file(module_dir: Path) -> None:
 
 def test_generated_files_are_current() -> None:
     assert edges.stale() == [], "run `make edges`"
+
+
+def test_the_query_length_cases_are_current_and_bracket_the_limit() -> None:
+    assert query_cases.main(["--check"]) == 0, "run `make edges`"
+    text = query_cases.render()
+    # The cases sit on both sides of StartQuery's limit: 10,000 accepted, 10,001 and 10,002 refused.
+    for chars in (10_000, 10_001, 10_002):
+        assert f"local.longest_query_chars == {chars}\n" in text
+    assert text.count("expect_failures = [aws_lambda_function.this]") == 3
 
 
 def test_rules_that_read_each_other_never_share_a_refusing_run() -> None:

@@ -892,6 +892,56 @@ def test_choice_missing_group_field_forms_a_group_or_is_dropped():
     assert rows(general) == [{"a": "x", "n": "2", "nb": "1"}]
 
 
+MISSING_A = [event(0, {"b": 1}), event(1, {"b": 2}), event(2, {"a": "x", "b": 1}), event(3, {"a": "y", "b": 1})]
+
+
+@pytest.mark.parametrize(
+    ("condition", "kept_if_false", "kept_if_unknown"),
+    [
+        # A comparison on the missing a: false (two-valued) or SQL's unknown, whichever operator.
+        ('a = "x"', [2], [2]),
+        ('a != "x"', [3], [3]),
+        ('not (a = "x")', [0, 1, 3], [3]),
+        ('a not in ["x"]', [0, 1, 3], [3]),
+        ('not (a in ["x"])', [0, 1, 3], [3]),
+        ('a not like "x"', [0, 1, 3], [3]),
+        ("a not like /x/", [0, 1, 3], [3]),
+        # Kleene: false and unknown is false, so its negation keeps the event; true and unknown is unknown.
+        ('not (a = "x" and b = 1)', [0, 1, 3], [1, 3]),
+        # true or unknown is true; false or unknown is unknown.
+        ('a = "x" or b = 2', [1, 2], [1, 2]),
+        ('not (a = "x" or b = 2)', [0, 3], [3]),
+        # Guarded by ispresent (true or false under both readings): the same events under both.
+        ('not ispresent(a) or a != "x"', [0, 1, 3], [0, 1, 3]),
+        ('not ispresent(a) or not (a = "x")', [0, 1, 3], [0, 1, 3]),
+        ('ispresent(a) and a = "x"', [2], [2]),
+    ],
+)
+def test_choice_missing_comparison_is_false_or_unknown(condition, kept_if_false, kept_if_unknown):
+    query = f"filter {condition} | fields b"
+
+    def kept(reading: str) -> list[int]:
+        """Which of MISSING_A pass the filter (each event is 1 ms after the one before)."""
+        result = run(f"{query} | display @timestamp", MISSING_A, missing_comparison=reading)
+        by_time = {format_timestamp(each.timestamp_ms): index for index, each in enumerate(MISSING_A)}
+        return [by_time[shown] for shown in column(result, "@timestamp")]
+
+    assert kept("false") == kept_if_false
+    assert kept("unknown") == kept_if_unknown
+
+
+def test_choice_missing_comparison_applies_after_stats_too():
+    events = [event(0, {"a": "x"}), event(1, {"b": "y"})]
+    query = 'stats count(*) as n by a | filter not (a = "x")'
+    assert rows(run(query, events)) == [{"n": "1"}]
+    assert rows(run(query, events, missing_comparison="unknown")) == []
+
+
+def test_choice_missing_comparison_refuses_an_unknown_reading():
+    with pytest.raises(ValueError, match="missing_comparison"):
+        run_query("stats count(*)", [], 1, 9, missing_comparison="null")  # type: ignore[arg-type]
+
+
 def test_choice_stats_without_by_and_no_matching_event():
     events = [event(0, {"status": 200})]
     query = "filter status >= 400 | stats count(*) as n, sum(status) as total"

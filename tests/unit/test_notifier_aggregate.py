@@ -6,7 +6,17 @@ import json
 from collections import Counter
 
 import pytest
-from accesslog_notifier.aggregate import Rules, Totals, count_totals, pick_samples, row_fields, scanned_bytes
+from accesslog_notifier.aggregate import (
+    MAX_COUNT_DIGITS,
+    Rules,
+    Totals,
+    count_totals,
+    counts_cover_statuses,
+    pick_samples,
+    read_count,
+    row_fields,
+    scanned_bytes,
+)
 from accesslog_notifier.window import Window
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -299,3 +309,66 @@ def test_samples_show_each_status_and_route_before_repeating_one():
     samples, _ = pick_samples(rows, Rules(400), WINDOW, 3)
 
     assert [sample.request_id for sample in samples] == ["newest", "another-status", "another-route"]
+
+
+@pytest.mark.parametrize(
+    ("value", "count"),
+    [
+        ("0", 0),
+        ("1234", 1234),
+        ("9" * MAX_COUNT_DIGITS, 10**MAX_COUNT_DIGITS - 1),
+        ("9" * (MAX_COUNT_DIGITS + 1), None),  # longer than any count: unreadable, never converted
+        ("1" * 5000, None),  # past Python's 4,300-digit int() limit: unreadable, not a crash
+        ("", None),
+        ("12.0", None),
+        ("-3", None),
+        (" 3", None),
+        ("٣", None),
+        ("1_000", None),
+        (None, None),
+        (12, None),
+    ],
+)
+def test_a_count_is_a_short_plain_decimal_or_nothing(value, count):
+    assert read_count(value) == count
+
+
+def test_an_unreadable_line_count_makes_the_totals_a_lower_bound_not_zero():
+    totals = count_totals([row(lines="x", statuses="3")], None, [row(status="500", requests="3")], Rules(400), WINDOW)
+
+    assert totals.complete is False and "the count of all lines could not be read" in totals.lower_bounds
+    assert totals.errors == 3 and totals.unparsed == 0
+
+
+def test_an_unreadable_per_minute_count_of_a_status_makes_the_totals_a_lower_bound():
+    minutes = [row(minute="2026-11-25 09:31:00.000", status="502", requests="7" * 40), row(status="500", requests="2")]
+
+    totals = count_totals([row(lines="9")], None, minutes, Rules(400), WINDOW)
+
+    assert totals.errors == 2 and totals.complete is False
+    assert totals.lower_bounds == ["1 per-minute count(s) could not be read"]
+
+
+def test_lines_of_a_batch_no_query_could_count_are_not_called_unreadable():
+    totals = count_totals([row(lines="40")], None, None, Rules(400), WINDOW)
+
+    assert (totals.lines, totals.requests, totals.unparsed) == (40, 0, 0) and totals.complete is False
+
+
+@pytest.mark.parametrize(
+    ("totals_rows", "counts_rows", "covered"),
+    [
+        ([row(lines="5", statuses="4")], [row(status="500", requests="3"), row(status="-", requests="1")], True),
+        ([row(lines="5", statuses="4")], [row(status="500", requests="3")], False),  # a line dropped by a reading
+        ([row(lines="5", statuses="4")], [row(status="500", requests="3"), row(requests="1")], False),  # no status
+        ([], [], True),  # no line at all, and no row for it
+        ([row(lines="1", statuses="x")], [row(status="500", requests="1")], False),  # unreadable: not trusted
+        ([row(lines="1", statuses="1")], [row(status="500", requests="?")], False),
+        (None, [row(status="500", requests="1")], True),  # nothing to check against: trusted while not cut
+        (None, [row(status="500", requests="1")] * 10_000, False),  # cut by the row limit
+    ],
+)
+def test_the_counts_query_stands_for_the_split_queries_only_when_it_holds_every_line_with_a_status(
+    totals_rows, counts_rows, covered
+):
+    assert counts_cover_statuses(totals_rows, counts_rows) is covered

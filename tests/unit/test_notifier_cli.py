@@ -373,8 +373,9 @@ def test_the_range_is_the_since_duration_ending_now_or_exactly_start_to_end(
 
 def test_a_dry_run_prints_the_digest_as_json_counts_the_log_groups_and_posts_nothing(offline: Offline) -> None:
     start = NOW_MS - 15 * MINUTE_MS
-    offline.logs.put(GROUP, lines_between(start, NOW_MS, 3, status=503, requestId="err-orders"))
-    offline.logs.put(OTHER_GROUP, lines_between(start, NOW_MS, 2, status=502, requestId="err-payments"))
+    # The errors in the range's last minutes, which the samples query reads.
+    offline.logs.put(GROUP, lines_between(NOW_MS - MINUTE_MS, NOW_MS, 3, status=503, requestId="err-orders"))
+    offline.logs.put(OTHER_GROUP, lines_between(NOW_MS - MINUTE_MS, NOW_MS, 2, status=502, requestId="err-payments"))
     offline.logs.put(OTHER_GROUP, lines_between(start + 1, NOW_MS, 5, status=200))
 
     run = offline.main("--log-group", GROUP, "--log-group", OTHER_GROUP, "--dry-run")

@@ -1,7 +1,7 @@
 """The notifier's environment as an operator meets it: what a refused value is told, dry runs, the region.
 
 Every rule at both edges is tested by test_settings_contract.py; here, what the messages say. The rules are worded as
-the notifier module's validation words them (modules/notifier/main.tf, ``rules``), the bounds read from settings.json.
+the notifier module's validation words them (modules/notifier/main.tf, ``rules``), the bounds read from contract.json.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from accesslog_notifier.config import ConfigError, contract, load_settings
 
-SETTINGS_JSON = (
-    Path(__file__).resolve().parents[2] / "source_code" / "notifier" / "accesslog_notifier" / "settings.json"
-)
+SETTINGS_JSON = Path(__file__).resolve().parents[2] / "contract" / "contract.json"
 PATTERNS: dict[str, str] = json.loads(SETTINGS_JSON.read_text())["patterns"]
 REQUIRED = {"LOG_GROUP_NAMES": json.dumps(["/aws/apigateway/a"]), "WEBHOOK_PARAMETER_NAME": "/a/webhook"}
 
@@ -164,8 +162,38 @@ def test_a_webhook_url_pasted_into_the_wrong_setting_is_not_repeated(env: str, s
 
 
 def test_a_setting_of_a_type_the_notifier_does_not_know_is_refused_naming_the_type(monkeypatch: pytest.MonkeyPatch):
-    # settings.json and this package ship together; a type added to one and not the other must fail loudly.
+    # contract.json and this package ship together; a type added to one and not the other must fail loudly.
     monkeypatch.setitem(contract()["settings"]["top_n"], "type", "duration")
-    with pytest.raises(ValueError, match=r"^settings\.json: unknown type 'duration'$") as refused:
+    with pytest.raises(ValueError, match=r"^contract\.json: unknown type 'duration'$") as refused:
         load_settings({**REQUIRED, "TOP_N": "7"})
     assert not isinstance(refused.value, ConfigError)  # a packaging error, not the operator's
+
+
+# 18 "* /path" rules of 44 characters and two tuned ones: the longest query is then 10,000 characters (accepted),
+# one more character of the last path makes it 10,002 (refused). The notifier module refuses the same combination at
+# plan time (modules/notifier/tests/query_length.tftest.hcl, generated from the same renderer).
+AT_THE_LIMIT = [f"* /{letter * 44}" for letter in "abcdefghijklmnopqr"] + [f"* /{'y' * 27}", f"GET /{'z' * 298}"]
+
+
+def test_ignored_routes_whose_longest_query_fits_startquerys_limit_are_accepted():
+    settings = load_settings({**REQUIRED, "IGNORE_ROUTES": json.dumps(AT_THE_LIMIT)})
+    assert settings.ignore_routes == tuple(AT_THE_LIMIT)
+
+
+def test_ignored_routes_whose_longest_query_would_not_fit_are_refused_naming_the_setting():
+    routes = [*AT_THE_LIMIT[:-1], f"GET /{'z' * 299}"]
+    [_, problem] = refusal({**REQUIRED, "IGNORE_ROUTES": json.dumps(routes)})
+    assert problem == (
+        "- IGNORE_ROUTES makes the longest Logs Insights query 10,002 characters; StartQuery takes at most 10,000: "
+        'ignore fewer routes, or shorter ones (a "* /path" rule names its path 9 times).'
+    )
+
+
+def test_the_query_limit_counts_the_samples_query_too():
+    # With 20 ignored statuses the samples query (which lists them) is the longest: over the limit with samples,
+    # within it (the counts query's 10,000) without.
+    statuses = json.dumps(list(range(400, 420)))
+    environ = {**REQUIRED, "IGNORE_ROUTES": json.dumps(AT_THE_LIMIT), "IGNORE_STATUSES": statuses}
+    [_, problem] = refusal(environ)
+    assert problem.startswith("- IGNORE_ROUTES makes the longest Logs Insights query 10,116 characters")
+    assert load_settings({**environ, "SAMPLE_COUNT": "0"}).sample_count == 0

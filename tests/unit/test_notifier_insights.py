@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from accesslog_notifier.insights import QueryOutcome, describe_log_groups, run_queries
+from accesslog_notifier.insights import QueryOutcome, QueryRequest, batched, describe_log_groups, run_queries
 from accesslog_notifier.window import Window
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
@@ -27,6 +27,14 @@ QUERY = [("totals", "stats count(*) as lines")]
 @pytest.fixture
 def client():
     return boto3.client("logs", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y")
+
+
+def run_over(client, log_group_names, queries, **options) -> list[QueryOutcome]:
+    """run_queries for every (name, query) over every batch of ``log_group_names``, over WINDOW."""
+    requests = [
+        QueryRequest(name, batch, WINDOW, query) for batch in batched(list(log_group_names)) for name, query in queries
+    ]
+    return run_queries(client, requests, **options)
 
 
 def start(stubber, query_id, groups=("/g",), query="stats count(*) as lines"):
@@ -51,9 +59,7 @@ def test_scheduled_then_running_then_complete_gives_the_complete_rows(client, lo
         complete = load_fixture("insights-results-complete.json")
         results(stubber, complete, "q-1")
 
-        [outcome] = run_queries(
-            client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock()
-        )
+        [outcome] = run_over(client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock())
 
         stubber.assert_no_pending_responses()
     assert outcome.status == "Complete" and outcome.answered
@@ -69,29 +75,105 @@ def test_a_final_status_other_than_complete_fails_that_query(client, load_fixtur
         start(stubber, "q-1")
         results(stubber, {**load_fixture("insights-results-scheduled.json"), "status": status}, "q-1")
 
-        [outcome] = run_queries(
-            client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock()
-        )
+        [outcome] = run_over(client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock())
 
     assert outcome.status == "Failed" and not outcome.answered
     assert f"ended {status}" in outcome.error
 
 
-def test_a_range_before_the_log_group_existed_answers_no_rows_not_a_failure(client):
-    # The error AWS gives when StartQuery's range ends before the group's creation time or lies beyond retention.
-    clock = FakeClock()
-    message = (
-        "Query's end date and time is either before the log groups creation time or exceeds the log groups log "
-        "retention settings ([0,79])"
-    )
-    with Stubber(client) as stubber:
-        stubber.add_client_error("start_query", "MalformedQueryException", message, 400)
+# What AWS answers when StartQuery's range ends before a group's creation time or lies beyond its retention. AWS does
+# not document the wording, so the notifier never reads it: it asks DescribeLogGroups about each group instead.
+RANGE_REFUSAL = (
+    "Query's end date and time is either before the log groups creation time or exceeds the log groups log "
+    "retention settings ([0,79])"
+)
 
-        [outcome] = run_queries(
-            client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock()
+
+def described(stubber, name, created_ms, retention_days=None):
+    group = {"logGroupName": name, "creationTime": created_ms, "arn": f"arn:aws:logs:eu-west-1:1:log-group:{name}:*"}
+    if retention_days is not None:
+        group["retentionInDays"] = retention_days
+    stubber.add_response("describe_log_groups", {"logGroups": [group]}, {"logGroupNamePrefix": name, "limit": 1})
+
+
+def test_a_range_before_the_log_group_existed_answers_no_rows_not_a_failure(client):
+    clock = FakeClock(wall_ms=WINDOW.end_ms + 60_000)
+    with Stubber(client) as stubber:
+        stubber.add_client_error("start_query", "MalformedQueryException", RANGE_REFUSAL, 400)
+        described(stubber, "/g", created_ms=WINDOW.end_ms + 1000)
+
+        [outcome] = run_over(
+            client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock(), now_ms=clock.now_ms
         )
 
+        stubber.assert_no_pending_responses()
     assert outcome.status == "Empty" and outcome.answered and outcome.rows == []
+    assert outcome.left_out == ("/g",) and outcome.error == ""
+
+
+def test_a_range_past_the_groups_retention_answers_no_rows(client):
+    clock = FakeClock(wall_ms=WINDOW.end_ms + 3 * 86_400_000)  # three days later, one day of retention
+    with Stubber(client) as stubber:
+        stubber.add_client_error("start_query", "MalformedQueryException", RANGE_REFUSAL, 400)
+        described(stubber, "/g", created_ms=0, retention_days=1)
+
+        [outcome] = run_over(
+            client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock(), now_ms=clock.now_ms
+        )
+
+    assert outcome.status == "Empty" and outcome.left_out == ("/g",)
+
+
+def test_only_the_groups_that_cannot_hold_the_range_are_left_out_of_the_batch(client, load_fixture):
+    clock = FakeClock(wall_ms=WINDOW.end_ms + 60_000)
+    with Stubber(client) as stubber:
+        stubber.add_client_error("start_query", "MalformedQueryException", RANGE_REFUSAL, 400)
+        described(stubber, "/old", created_ms=0, retention_days=30)
+        described(stubber, "/new", created_ms=WINDOW.end_ms + 1000)
+        start(stubber, "q-1", groups=("/old",))
+        complete = load_fixture("insights-results-complete.json")
+        results(stubber, complete, "q-1")
+
+        [outcome] = run_over(
+            client,
+            ["/old", "/new"],
+            QUERY,
+            concurrency=4,
+            deadline=clock.now + 60,
+            clock=clock.as_clock(),
+            now_ms=clock.now_ms,
+        )
+
+        stubber.assert_no_pending_responses()
+    assert outcome.status == "Complete" and outcome.rows == complete["results"]
+    assert outcome.log_group_names == ("/old",) and outcome.left_out == ("/new",)
+
+
+def test_a_refusal_the_groups_do_not_explain_fails_with_awss_message(client):
+    clock = FakeClock(wall_ms=WINDOW.end_ms + 60_000)
+    with Stubber(client) as stubber:
+        stubber.add_client_error("start_query", "MalformedQueryException", RANGE_REFUSAL, 400)
+        described(stubber, "/g", created_ms=0)
+
+        [outcome] = run_over(
+            client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock(), now_ms=clock.now_ms
+        )
+
+    assert outcome.status == "Failed" and "MalformedQueryException: Query's end date" in outcome.error
+    assert outcome.left_out == ()
+
+
+def test_a_refusal_whose_groups_cannot_be_described_fails(client):
+    clock = FakeClock(wall_ms=WINDOW.end_ms + 60_000)
+    with Stubber(client) as stubber:
+        stubber.add_client_error("start_query", "MalformedQueryException", RANGE_REFUSAL, 400)
+        stubber.add_client_error("describe_log_groups", "AccessDeniedException", "not allowed", 400)
+
+        [outcome] = run_over(
+            client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock(), now_ms=clock.now_ms
+        )
+
+    assert outcome.status == "Failed" and "MalformedQueryException" in outcome.error
 
 
 def test_any_other_malformed_query_is_a_failure(client):
@@ -99,9 +181,7 @@ def test_any_other_malformed_query_is_a_failure(client):
     with Stubber(client) as stubber:
         stubber.add_client_error("start_query", "MalformedQueryException", "unexpected symbol at line 2", 400)
 
-        [outcome] = run_queries(
-            client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock()
-        )
+        [outcome] = run_over(client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock())
 
     assert outcome.status == "Failed" and "MalformedQueryException: unexpected symbol" in outcome.error
 
@@ -113,9 +193,7 @@ def test_a_query_refused_for_the_accounts_concurrency_limit_waits_for_a_place(cl
         start(stubber, "q-1")
         results(stubber, load_fixture("insights-results-complete.json"), "q-1")
 
-        [outcome] = run_queries(
-            client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock()
-        )
+        [outcome] = run_over(client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock())
 
         stubber.assert_no_pending_responses()
     assert outcome.status == "Complete"
@@ -136,9 +214,7 @@ def test_at_most_concurrency_queries_run_at_once_and_they_are_polled_together(cl
         results(stubber, complete, "id-0")
         results(stubber, complete, "id-2")
 
-        outcomes = run_queries(
-            client, ["/g"], WINDOW, queries, concurrency=2, deadline=clock.now + 60, clock=clock.as_clock()
-        )
+        outcomes = run_over(client, ["/g"], queries, concurrency=2, deadline=clock.now + 60, clock=clock.as_clock())
 
         stubber.assert_no_pending_responses()
     assert [outcome.status for outcome in outcomes] == ["Complete"] * 3
@@ -151,9 +227,7 @@ def test_queries_still_running_at_the_deadline_are_stopped(client, load_fixture)
         results(stubber, load_fixture("insights-results-running.json"), "q-1")
         stubber.add_response("stop_query", {"success": True}, {"queryId": "q-1"})
 
-        [outcome] = run_queries(
-            client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + 0.1, clock=clock.as_clock()
-        )
+        [outcome] = run_over(client, ["/g"], QUERY, concurrency=4, deadline=clock.now + 0.1, clock=clock.as_clock())
 
         stubber.assert_no_pending_responses()
     assert outcome.status == "Failed" and "still running at the run's deadline" in outcome.error
@@ -169,17 +243,13 @@ def test_fifty_log_groups_a_query_so_each_batch_runs_every_query(client, load_fi
         results(stubber, load_fixture("insights-results-complete.json"), "a")
         results(stubber, load_fixture("insights-results-complete.json"), "b")
 
-        outcomes = run_queries(
-            client, groups, WINDOW, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock()
-        )
+        outcomes = run_over(client, groups, QUERY, concurrency=4, deadline=clock.now + 60, clock=clock.as_clock())
 
     assert [len(outcome.log_group_names) for outcome in outcomes] == [50, 5]
 
 
 def run_one(client: Any, clock: FakeClock, deadline_s: float = 60) -> QueryOutcome:
-    [outcome] = run_queries(
-        client, ["/g"], WINDOW, QUERY, concurrency=4, deadline=clock.now + deadline_s, clock=clock.as_clock()
-    )
+    [outcome] = run_over(client, ["/g"], QUERY, concurrency=4, deadline=clock.now + deadline_s, clock=clock.as_clock())
     return outcome
 
 
@@ -347,8 +417,8 @@ def test_queries_not_started_by_the_deadline_fail_and_every_failure_is_logged_wi
         stubber.add_response("stop_query", {"success": True}, {"queryId": "q-1"})
 
         with caplog.at_level(logging.ERROR, logger="accesslog_notifier.insights"):
-            outcomes = run_queries(
-                client, groups, WINDOW, queries, concurrency=1, deadline=clock.now + 0.1, clock=clock.as_clock()
+            outcomes = run_over(
+                client, groups, queries, concurrency=1, deadline=clock.now + 0.1, clock=clock.as_clock()
             )
 
         stubber.assert_no_pending_responses()

@@ -2,8 +2,9 @@
 
 Every expected number is counted here from the lines as written (``expected()``), never by the notifier; the
 engine follows AWS's documented query semantics, and where the documents are silent the tests run under each
-reading the engine offers (whole or first-millisecond end second; groups with a missing by-field kept or dropped),
-so the counts must not depend on what AWS chose.
+reading the engine offers (whole or first-millisecond end second; groups with a missing by-field kept or dropped;
+a comparison on a missing field false or SQL's unknown), so the counts must not depend on what AWS chose. The
+queries run through the notifier's own phases (counting.count_window) against an in-memory Logs client.
 """
 
 from __future__ import annotations
@@ -13,18 +14,33 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-from accesslog_notifier.aggregate import Rules, count_totals, pick_samples
-from accesslog_notifier.queries import MINUTES, ROUTES, SAMPLES, TOTALS, build_queries, route_matches
+from accesslog_notifier.aggregate import Rules, count_totals
+from accesslog_notifier.counting import count_window
+from accesslog_notifier.queries import (
+    COUNTS,
+    MINUTES,
+    ROUTES,
+    SAMPLES,
+    TOTALS,
+    build_queries,
+    ignored_route_condition,
+    route_matches,
+)
 from accesslog_notifier.window import Window
 
+from tests.support.fake_logs import InMemoryLogs
 from tests.support.logs_insights import LogEvent, run_query
-from tests.support.notifier import access_line, http_access_line, iso_ms
+from tests.support.notifier import FakeClock, access_line, http_access_line, iso_ms
 
 WINDOW = Window(iso_ms("2026-11-25T09:34:00.000Z"), iso_ms("2026-11-25T09:39:00.000Z"))
 READINGS = [
-    pytest.param({"end_second": end, "missing_group_field": missing}, id=f"{end}-{missing}")
+    pytest.param(
+        {"end_second": end, "missing_group_field": missing, "missing_comparison": comparison},
+        id=f"{end}-{missing}-{comparison}",
+    )
     for end in ("whole", "first_ms")
     for missing in ("group", "drop")
+    for comparison in ("false", "unknown")
 ]
 
 
@@ -101,23 +117,30 @@ def expected(written: list[Written], rules: Rules) -> dict:
     }
 
 
-def run_all(written: list[Written], rules: Rules, reading: dict, sample_rows: int = 20):
-    events = [LogEvent(line.timestamp_ms, line.message, "/g", "s") for line in written]
-    queries = build_queries(
-        WINDOW,
-        threshold=rules.threshold,
-        ignore_statuses=sorted(rules.ignore_statuses),
-        ignore_routes=rules.ignore_routes,
+def count(written: list[Written], rules: Rules, reading: dict, sample_rows: int = 20, window: Window = WINDOW):
+    """The notifier's phases over ``written`` in one log group; (Counted, the in-memory client)."""
+    logs = InMemoryLogs(reading={"sort_default": "refuse", **reading})
+    logs.put("/g", [(line.timestamp_ms, line.message) for line in written])
+    clock = FakeClock()
+    counted = count_window(
+        logs,
+        window,
+        ["/g"],
+        rules=rules,
+        sample_count=5,
         sample_rows=sample_rows,
+        concurrency=4,
+        deadline=clock.now + 100,
+        clock=clock.as_clock(),
+        now_ms=clock.now_ms,
     )
-    start_s, end_s = WINDOW.query_seconds()
+    assert counted.problems == []
+    return counted, logs
 
-    def rows(query):
-        return run_query(query, events, start_s, end_s, sort_default="refuse", **reading).results
 
-    totals = count_totals(rows(queries.totals), rows(queries.routes), rows(queries.minutes), rules, WINDOW)
-    samples, unusable = pick_samples(rows(queries.samples), rules, WINDOW, 5) if queries.samples else ([], 0)
-    return totals, samples, unusable
+def run_all(written: list[Written], rules: Rules, reading: dict, sample_rows: int = 20):
+    counted, _ = count(written, rules, reading, sample_rows)
+    return counted.totals, counted.totals.samples, counted.totals.unparsed_samples
 
 
 @pytest.mark.parametrize("reading", READINGS)
@@ -162,20 +185,32 @@ def test_one_millisecond_either_side_of_an_edge_falls_in_exactly_one_of_two_wind
     assert errors_in(after) == Counter({501: 1, 502: 1})
 
 
-def test_the_samples_are_error_lines_of_the_window_newest_first_distinct_first():
-    totals, samples, unusable = run_all(lines(), Rules(400, frozenset({404})), {"end_second": "whole"})
-
-    assert [sample.status for sample in samples] == [500, 504, 503, 500, 401]
-    assert [sample.route for sample in samples] == [
-        "DELETE /orders/{id}",
-        "$default",
-        "GET /health",
-        "GET /items/{id}",
-        "GET /me",
+def test_the_samples_are_the_newest_error_lines_distinct_first_read_from_the_latest_error_minute():
+    start = WINDOW.start_ms
+    last_minute = start + 240_000  # the window's fifth minute
+    written = [
+        rest(start + 1_000, 500, resource="/early"),  # an error minute the samples query does not need to read
+        rest(last_minute + 1_000, 500, method="DELETE", resource="/orders/{id}"),
+        rest(last_minute + 2_000, 500, method="DELETE", resource="/orders/{id}"),
+        rest(last_minute + 3_000, 404, method="GET", resource="/health"),  # ignored status
+        rest(last_minute + 4_000, 503, method="GET", resource="/me"),
+        http(last_minute + 5_000, 504, route_key="$default"),
+        rest(last_minute + 6_000, 200),
     ]
-    assert all(WINDOW.start_ms <= sample.timestamp_ms < WINDOW.end_ms for sample in samples)
-    assert unusable == 0
-    assert totals.errors >= len(samples)
+
+    counted, logs = count(written, Rules(400, frozenset({404})), {"end_second": "whole"})
+    samples = counted.totals.samples
+
+    # Newest first, one per (status, route) before any repeat: all four distinct ones fit in five.
+    assert [(sample.status, sample.route) for sample in samples] == [
+        (504, "$default"),
+        (503, "GET /me"),
+        (500, "DELETE /orders/{id}"),
+        (500, "DELETE /orders/{id}"),
+    ]
+    [samples_query] = [request for request in logs.started() if "sort @timestamp desc" in request["queryString"]]
+    assert (samples_query["startTime"], samples_query["endTime"]) == (last_minute // 1000, WINDOW.end_ms // 1000)
+    assert counted.totals.errors == 5 and counted.totals.unparsed_samples == 0
 
 
 def test_a_quiet_window_counts_its_requests_and_finds_no_error():
@@ -189,29 +224,89 @@ def test_a_quiet_window_counts_its_requests_and_finds_no_error():
 
 def test_the_queries_use_only_the_documented_constructs_the_engine_accepts():
     queries = build_queries(
-        WINDOW, threshold=400, ignore_statuses=[404], ignore_routes=["* /health", "GET /x"], sample_rows=20
+        WINDOW, threshold=400, ignore_statuses=[404], ignore_routes=["* /health", "GET /x", "$default"], sample_rows=20
     )
-    for _, query in queries.items():
+    for query in queries.all_queries():
         run_query(query, [], *WINDOW.query_seconds())  # MalformedQueryError for anything outside the subset
-    assert queries.samples.count("|") == 4 and "sort @timestamp desc" in queries.samples
+    samples = queries.samples_for(WINDOW)
+    assert (
+        samples.count("|") == 6
+        and "sort @timestamp desc" in samples
+        and samples.endswith("display @timestamp, @message")
+    )
 
 
-def test_four_queries_whatever_the_volume():
+def test_one_route_list_serves_rest_paths_and_http_route_keys():
+    # REST lines: route is the resource path, with httpMethod; HTTP lines: route is the route key.
+    condition = ignored_route_condition(["GET /x", "* /p", "$default", "GET /y", "GET /x"])
+    keys = ", ".join(f'"{method} /p"' for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"))
+    assert condition == (
+        f'route in ["GET /x", "/p", {keys}, "$default", "GET /y"] or (httpMethod = "GET" and route in ["/x", "/y"])'
+    )
+    assert ignored_route_condition([]) is None
+
+
+def test_every_negation_is_parenthesised_and_guarded_by_ispresent():
+    queries = build_queries(WINDOW, threshold=400, ignore_routes=["* /health", "GET /x"], sample_rows=20)
+    for query in queries.all_queries():
+        for line in query.splitlines():
+            if " not " in f" {line} ":
+                assert "not ispresent(httpMethod) or not ispresent(route) or not (" in line, line
+                assert line.count("not (") == 1 and line.endswith(")"), line
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_three_queries_whatever_the_volume_two_full_scans_and_a_fifth(reading):
     many = [rest(WINDOW.start_ms + index, 500) for index in range(0, 290_000, 29)]
-    queries = build_queries(WINDOW, threshold=400, sample_rows=20)
-    assert len(queries.items()) == 4
-    totals, _, _ = run_all(many, Rules(400), {"end_second": "whole"})
-    assert totals.errors == len(many) == 10_000
+
+    counted, _ = count(many, Rules(400), reading)
+
+    assert [outcome.name for outcome in counted.outcomes] == [TOTALS, COUNTS, SAMPLES]
+    assert counted.totals.errors == len(many) == 10_000 and counted.totals.complete
+    whole = sum(len(line.message) for line in many)
+    scanned = [outcome.statistics["bytesScanned"] for outcome in counted.outcomes]
+    assert scanned[:2] == [whole, whole]
+    assert scanned[2] <= whole / 5 + len(many[0].message)  # the last minute, as the query's whole seconds hold it
+    assert counted.totals.bytes_scanned == sum(scanned) <= 2.25 * whole
 
 
-def test_a_cut_stats_result_makes_the_route_table_a_lower_bound():
-    # 10,000 distinct routes fill the routes query's limit: the totals stay exact, the route table does not.
+def test_a_quiet_window_is_two_scans_and_no_samples_query():
+    written = [rest(WINDOW.start_ms + index * 1000, 200) for index in range(50)]
+
+    counted, _ = count(written, Rules(400), {})
+
+    assert [outcome.name for outcome in counted.outcomes] == [TOTALS, COUNTS]
+
+
+def test_a_cut_counts_result_falls_back_to_the_split_queries_and_the_route_table_becomes_a_lower_bound():
+    # 10,001 distinct routes fill the counts query's limit, then the routes query's: the per-minute query keeps the
+    # totals exact, the route table says "at least".
     written = [rest(WINDOW.start_ms + index, 500, resource=f"/r{index}") for index in range(10_001)]
 
-    totals, _, _ = run_all(written, Rules(400), {"end_second": "whole"})
+    counted, _ = count(written, Rules(400), {"end_second": "whole"})
 
-    assert totals.errors == 10_001 and totals.complete
-    assert totals.routes_exact is False
+    assert [outcome.name for outcome in counted.outcomes] == [TOTALS, COUNTS, ROUTES, MINUTES, SAMPLES]
+    assert counted.totals.errors == 10_001 and counted.totals.complete
+    assert counted.totals.routes_exact is False
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_a_line_of_another_format_with_a_status_is_counted_under_every_reading(reading):
+    # A JSON line with a status but no httpMethod or route: a reading that drops groups with a missing by-field
+    # loses it from the counts query; the totals query's count(status) notices, and the split queries count it.
+    start = WINDOW.start_ms
+    written = [
+        rest(start + 1_000, 500),
+        Written(start + 2_000, json.dumps({"status": 502, "requestId": "x"}), 502, None),
+        rest(start + 3_000, 200),
+    ]
+
+    counted, _ = count(written, Rules(400), reading)
+
+    assert (counted.totals.requests, counted.totals.errors, counted.totals.unparsed) == (3, 2, 0)
+    assert counted.totals.errors_by_status == Counter({500: 1, 502: 1})
+    names = [outcome.name for outcome in counted.outcomes]
+    assert (ROUTES in names) == (reading["missing_group_field"] == "drop")
 
 
 def test_routes_are_json_strings_the_engine_reads_as_fields():
@@ -247,16 +342,21 @@ def test_a_route_with_a_backslash_or_a_quote_still_makes_a_well_formed_query(pat
 
     query = build_queries(WINDOW, threshold=400, ignore_routes=[f"GET {path}"], sample_rows=20).totals
 
-    assert run_query(query, events, *WINDOW.query_seconds()).results == [[{"field": "lines", "value": "1"}]]
+    result = run_query(query, events, *WINDOW.query_seconds())
+    assert [{cell["field"]: cell["value"] for cell in row} for row in result.results] == [
+        {"lines": "1", "statuses": "1"}
+    ]
 
 
-@pytest.mark.parametrize(
-    ("sample_rows", "names"), [(0, [TOTALS, ROUTES, MINUTES]), (1, [TOTALS, ROUTES, MINUTES, SAMPLES])]
-)
-def test_a_samples_query_only_when_samples_are_wanted(sample_rows: int, names: list[str]):
+@pytest.mark.parametrize("sample_rows", [0, 1])
+def test_a_samples_query_only_when_samples_are_wanted(sample_rows: int):
     queries = build_queries(WINDOW, threshold=400, sample_rows=sample_rows)
-    assert [name for name, _ in queries.items()] == names
-    assert (queries.samples is None) == (sample_rows == 0)  # None, not an empty query, when there is none
+    assert [name for name, _ in queries.first()] == [TOTALS, COUNTS]
+    assert [name for name, _ in queries.fallback()] == [ROUTES, MINUTES]
+    assert (queries.samples_for(WINDOW) is None) == (sample_rows == 0)  # None, not an empty query, when there is none
+    written = [rest(WINDOW.start_ms + 1000, 500)]
+    counted, _ = count(written, Rules(400), {}, sample_rows=sample_rows)
+    assert (SAMPLES in [outcome.name for outcome in counted.outcomes]) == (sample_rows > 0)
 
 
 def test_ignored_statuses_do_not_use_up_the_samples_querys_rows():

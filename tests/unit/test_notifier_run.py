@@ -166,7 +166,7 @@ def test_a_scheduled_run_counts_its_window_exactly_and_sends_one_digest(logs, cl
     assert (summary["errors"], summary["requests"], summary["lines"], summary["unparsed"]) == (7, 20, 20, 0)
     assert (summary["window_start"], summary["window_end"]) == (format_iso(START), format_iso(END))
     assert summary["kind"] == "scheduled" and summary["log_groups"] == 1
-    assert summary["queries"] == 4 and summary["query_failures"] == 0
+    assert summary["queries"] == 3 and summary["query_failures"] == 0
     assert summary["complete"] is True and summary["incomplete"] == 0
     assert summary["reported"] is True and summary["messages_planned"] == summary["messages_sent"] == 1
     assert summary["delivery_failed"] == 0 and summary["problems"] == []
@@ -177,13 +177,15 @@ def test_a_scheduled_run_counts_its_window_exactly_and_sends_one_digest(logs, cl
     sections = [block["text"]["text"] for block in poster.bodies[0]["blocks"] if block["type"] == "section"]
     [routes] = [text for text in sections if text.startswith("*By route*")]
     assert "`POST /orders`  7 of 20 requests (35 %)" in routes
-    assert "in 4 queries" in everything_sent(poster)
+    assert "in 3 queries" in everything_sent(poster)
     # The digest's Logs Insights link opens the samples query over the window.
     [insights_link] = [link for link in re.findall(r"<(https://[^|>]+)\|", text) if "logs-insights" in link]
     detail = jsurl_decode(console_fragment_value(insights_link.split("queryDetail$3D", 1)[1]))
     assert "sort @timestamp desc" in detail["editorString"] and f"< {END}" in detail["editorString"]
-    # Every query ran over the window's seconds (StartQuery takes whole epoch seconds, both included).
-    assert {(request["startTime"], request["endTime"]) for request in logs.started()} == {(START // 1000, END // 1000)}
+    # The counting queries ran over the window's seconds (StartQuery takes whole epoch seconds, both included), the
+    # samples query over the last minute with errors only (the 7th error is 6 * 300 / 7 = 257 s in).
+    ranges = [(request["startTime"], request["endTime"]) for request in logs.started()]
+    assert ranges == [(START // 1000, END // 1000)] * 2 + [((START + 240_000) // 1000, END // 1000)]
 
 
 def test_the_summary_counts_the_rows_the_queries_returned_and_the_bytes_they_scanned(
@@ -199,12 +201,26 @@ def test_the_summary_counts_the_rows_the_queries_returned_and_the_bytes_they_sca
 
 
 def test_the_newest_samples_are_quoted_up_to_sample_count(logs, clock, poster, webhook) -> None:
-    logs.put(GROUP, spread(12, status=503))
+    logs.put(GROUP, spread(12, START + 240_000, status=503))  # all in the last minute
 
     run(scheduled_event(MINUTE), logs, clock, poster, webhook, SAMPLE_COUNT="3")
 
     quoted = [f"r{i}" for i in range(12) if f"requestId `r{i}`" in everything_sent(poster)]
     assert quoted == ["r9", "r10", "r11"]
+
+
+def test_samples_come_from_the_latest_minute_with_errors_and_the_digest_says_how_many(
+    logs, clock, poster, webhook
+) -> None:
+    # One error every 25 s: the last minute holds r10 and r11, so two samples of the five wanted, and no more bytes
+    # scanned to find older ones.
+    logs.put(GROUP, spread(12, status=503))
+
+    run(scheduled_event(MINUTE), logs, clock, poster, webhook, SAMPLE_COUNT="5")
+
+    quoted = [f"r{i}" for i in range(12) if f"requestId `r{i}`" in everything_sent(poster)]
+    assert quoted == ["r10", "r11"]
+    assert "*Samples*, newest first (2 of 12 error lines)" in everything_sent(poster)
 
 
 def test_fifty_one_log_groups_are_two_batches_added_up(logs, clock, poster, webhook) -> None:
@@ -215,8 +231,8 @@ def test_fifty_one_log_groups_are_two_batches_added_up(logs, clock, poster, webh
     summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook, LOG_GROUP_NAMES=groups)
 
     assert summary["errors"] == sum(number % 3 + 1 for number in range(51))
-    assert summary["queries"] == 8 and summary["log_groups"] == 51 and "in 8 queries" in everything_sent(poster)
-    assert sorted(len(request["logGroupNames"]) for request in logs.started()) == [1] * 4 + [50] * 4
+    assert summary["queries"] == 6 and summary["log_groups"] == 51 and "in 6 queries" in everything_sent(poster)
+    assert sorted(len(request["logGroupNames"]) for request in logs.started()) == [1] * 3 + [50] * 3
 
 
 def test_the_digest_links_to_the_region_the_function_runs_in(logs, clock, poster, webhook) -> None:
@@ -278,7 +294,7 @@ def test_ignored_statuses_and_routes_are_neither_counted_nor_quoted(logs, clock,
         GROUP,
         spread(2, prefix="not-found-", status=404)
         + spread(3, START + 1, prefix="health-", status=500, resourcePath="/health", httpMethod="GET")
-        + spread(4, START + 2, prefix="error-", status=503),
+        + spread(4, START + 240_000, prefix="error-", status=503),
     )
 
     summary = run(
@@ -327,7 +343,7 @@ def test_a_dry_run_builds_the_digest_and_sends_nothing(logs, clock, poster, webh
 
 
 def test_a_window_no_query_could_count_raises_after_logging_its_summary(logs, clock, poster, webhook, caplog) -> None:
-    logs.refuse_starts = ["AccessDeniedException"] * 4
+    logs.refuse_starts = ["AccessDeniedException"] * 4  # totals and counts, then the split routes and minutes
 
     with caplog.at_level(logging.INFO, logger="accesslog_notifier"), pytest.raises(NotifierError) as raised:
         run(scheduled_event(MINUTE), logs, clock, poster, webhook)
@@ -351,7 +367,7 @@ def test_one_failed_count_query_leaves_the_others_counting_and_the_digest_says_l
     summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook)
 
     assert summary["reported"] is True and summary["complete"] is False and summary["incomplete"] == 1
-    assert summary["errors"] == 6 and summary["queries"] == 3 and len(poster.bodies) == 1
+    assert summary["errors"] == 6 and summary["queries"] == 2 and len(poster.bodies) == 1
     assert summary["query_failures"] == 1
     assert any(
         problem.startswith("totals: StartQuery failed: AccessDeniedException") for problem in summary["problems"]
@@ -359,12 +375,42 @@ def test_one_failed_count_query_leaves_the_others_counting_and_the_digest_says_l
 
 
 def test_the_first_window_after_a_deploy_is_empty_and_reported(logs, clock, poster, webhook) -> None:
-    logs.empty_range = True
+    logs.put(GROUP, [], created_ms=END + 30_000)  # created after the window: StartQuery refuses its range
 
     summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook)
 
     assert summary["reported"] is True and summary["complete"] is True and summary["errors"] == 0
-    assert summary["queries"] == 0 and poster.bodies == []
+    assert summary["queries"] == 0 and poster.bodies == [] and summary["problems"] == []
+    described = [request for name, request in logs.calls if name == "describe_log_groups"]
+    assert described == [{"logGroupNamePrefix": GROUP, "limit": 1}] * 2  # judged by its creation time
+
+
+@pytest.mark.parametrize("refusal", ["any", "all"])
+def test_a_log_group_created_after_the_window_is_left_out_and_the_others_are_counted(
+    refusal, logs, clock, poster, webhook
+) -> None:
+    new = "/aws/apigateway/created-just-now"
+    logs.empty_range_refusal = refusal  # AWS does not say whether one new group refuses the whole batch
+    logs.put(GROUP, spread(3, status=500))
+    logs.put(new, [], created_ms=END + 30_000)
+
+    summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook, LOG_GROUP_NAMES=[GROUP, new])
+
+    assert summary["errors"] == 3 and summary["complete"] is True and summary["problems"] == []
+    accepted = [query.log_group_names for query in logs.queries.values()]
+    assert accepted == ([[GROUP]] * 3 if refusal == "any" else [[GROUP, new]] * 3)
+
+
+def test_a_refusal_no_log_group_explains_is_a_failure_with_awss_message(logs, clock, poster, webhook) -> None:
+    logs.put(GROUP, spread(3, status=500))
+    logs.refuse_starts = ["MalformedQueryException"]  # not about the range: the group existed all along
+
+    summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook)
+
+    assert summary["complete"] is False and summary["query_failures"] == 1
+    assert any(
+        problem.startswith("totals: StartQuery failed: MalformedQueryException") for problem in summary["problems"]
+    )
 
 
 def test_queries_still_running_when_the_time_runs_out_are_stopped_and_the_window_raises(
@@ -377,7 +423,7 @@ def test_queries_still_running_when_the_time_runs_out_are_stopped_and_the_window
         run(scheduled_event(MINUTE), logs, clock, poster, webhook, budget_ms=30_000)
 
     stopped = {request["queryId"] for name, request in logs.calls if name == "stop_query"}
-    assert stopped == set(logs.queries) and len(stopped) == 4
+    assert stopped == set(logs.queries) and len(stopped) == 2
     # The queries got the budget minus the reserves for Slack and the summary, and no more.
     assert 15 <= clock.now - 1000.0 < 30
     assert raised.value.summary["reported"] is False
@@ -653,7 +699,7 @@ def test_without_samples_no_samples_query_runs(logs, clock, poster, webhook) -> 
 
     summary = run(scheduled_event(MINUTE), logs, clock, poster, webhook, SAMPLE_COUNT="0")
 
-    assert summary["queries"] == 3 and "requestId `" not in everything_sent(poster)
+    assert summary["queries"] == 2 and "requestId `" not in everything_sent(poster)
     assert not any("sort @timestamp desc" in request["queryString"] for request in logs.started())
 
 

@@ -17,6 +17,7 @@ from accesslog_notifier.window import (
     format_utc,
     parse_duration_seconds,
     parse_iso_ms,
+    samples_window,
     scheduled_minute_for,
     scheduled_window,
 )
@@ -221,3 +222,60 @@ def test_a_refused_time_is_quoted_only_to_its_first_60_characters():
         parse_iso_ms("a" * 60 + "b" * 40)
 
     assert str(refused.value).endswith(": " + repr("a" * 60))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# samples_window: the part of a window the samples query reads
+# ----------------------------------------------------------------------------------------------------------------
+
+FIVE = Window(iso_ms("2026-11-25T09:30:00.000Z"), iso_ms("2026-11-25T09:35:00.000Z"))
+
+
+def minute(text: str) -> int:
+    return iso_ms(f"2026-11-25T{text}:00.000Z")
+
+
+def test_the_samples_of_a_five_minute_window_are_read_from_its_latest_minute_with_errors_only():
+    errors = {minute("09:30"): 50, minute("09:32"): 1, minute("09:33"): 0}
+    # One error in 09:32 is fewer than the 20 rows wanted, but a fifth of five minutes is one minute.
+    assert samples_window(FIVE, errors, 20) == Window(minute("09:32"), minute("09:33"))
+
+
+def test_a_longer_window_reads_back_through_quiet_minutes_while_it_holds_too_few_errors():
+    fifteen = Window(minute("09:30"), minute("09:45"))
+    errors = {minute("09:44"): 3, minute("09:42"): 10, minute("09:40"): 100}
+    # 3 minutes at most (a fifth of 15): 09:42-09:45 holds 13 errors, so it stops there even though 20 are wanted.
+    assert samples_window(fifteen, errors, 20) == Window(minute("09:42"), minute("09:45"))
+    # Enough errors in the latest minute: only that minute.
+    assert samples_window(fifteen, errors, 3) == Window(minute("09:44"), minute("09:45"))
+
+
+def test_no_error_minute_means_no_samples_query():
+    assert samples_window(FIVE, {}, 20) is None
+    assert samples_window(FIVE, {minute("09:31"): 0}, 20) is None
+
+
+def test_a_window_off_the_minute_is_never_widened():
+    # A manual range from 09:30:20 to 09:35:20: the latest error minute 09:35 is cut at the range's end.
+    odd = Window(minute("09:30") + 20_000, minute("09:35") + 20_000)
+    assert samples_window(odd, {minute("09:35"): 4}, 20) == Window(minute("09:35"), minute("09:35") + 20_000)
+    assert samples_window(odd, {minute("09:30"): 4}, 20) == Window(minute("09:30") + 20_000, minute("09:31"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    minutes=st.integers(min_value=1, max_value=60),
+    errors=st.dictionaries(st.integers(min_value=0, max_value=59), st.integers(min_value=0, max_value=50)),
+    wanted=st.integers(min_value=1, max_value=80),
+)
+def test_the_samples_part_holds_the_latest_error_minute_and_stays_within_a_fifth_or_a_minute(minutes, errors, wanted):
+    window = Window(minute("09:00"), minute("09:00") + minutes * MINUTE)
+    by_minute = {window.start_ms + index * MINUTE: count for index, count in errors.items() if index < minutes}
+    part = samples_window(window, by_minute, wanted)
+    busy = [start for start, count in by_minute.items() if count > 0]
+    if not busy:
+        assert part is None
+        return
+    assert part is not None and window.start_ms <= part.start_ms < part.end_ms <= window.end_ms
+    assert part.start_ms <= max(busy) < part.end_ms and part.end_ms == max(busy) + MINUTE
+    assert part.end_ms - part.start_ms <= max(MINUTE, (window.end_ms - window.start_ms) // 5 // MINUTE * MINUTE)

@@ -66,7 +66,7 @@ run "environment_carries_the_contract_but_never_the_url" {
 
   assert {
     condition     = toset(keys(aws_lambda_function.this.environment[0].variables)) == toset([for spec in local.contract.settings : spec.env])
-    error_message = "The environment must hold one variable per setting of settings.json, and nothing else (no webhook URL)."
+    error_message = "The environment must hold one variable per setting of contract.json, and nothing else (no webhook URL)."
   }
 
   assert {
@@ -92,7 +92,7 @@ run "environment_carries_the_contract_but_never_the_url" {
     condition = alltrue([
       for key, spec in local.tunables : contains(["ingestion_lag_seconds", "sample_count", "min_error_rate_percent"], key) || aws_lambda_function.this.environment[0].variables[spec.env] == (startswith(spec.type, "list") ? jsonencode(spec.default) : tostring(spec.default))
     ])
-    error_message = "Settings left out must take settings.json's defaults."
+    error_message = "Settings left out must take the contract's defaults."
   }
 }
 
@@ -269,7 +269,7 @@ run "every_derived_name_fits_its_limit_with_the_longest_name_and_region" {
 
   override_data {
     target = data.aws_region.current
-    values = { id = "us-isof-south-1", name = "us-isof-south-1" }
+    values = { id = "us-isof-south-1" }
   }
 
   variables {

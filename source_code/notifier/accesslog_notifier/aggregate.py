@@ -8,7 +8,12 @@ when the line had none). The totals come from the counts Insights returns, not f
 - lines without a usable status ("unparsed"): ``lines`` less the lines whose status groups were usable;
 - per (status, method, route): requests and errors by route, hence each route's error rate.
 
-A stats result of MAX_ROWS rows may have been cut; the totals it feeds are then lower bounds, and say so.
+The counts query gives both groupings in one result (its rows carry minute, status, method and route); the
+fallback queries give them apart; :func:`count_totals` reads either.
+
+A number is never guessed: a count that is missing or is not a plain decimal of at most MAX_COUNT_DIGITS digits
+(so no conversion can overflow or take long) makes what it feeds a lower bound, and the totals say why. A stats
+result of MAX_ROWS rows may have been cut; the totals it feeds are then lower bounds too.
 """
 
 from __future__ import annotations
@@ -46,11 +51,20 @@ def row_fields(row: Row) -> dict[str, str]:
     return fields
 
 
-def _count(fields: Mapping[str, str], name: str) -> int | None:
-    value = fields.get(name)
-    if value is None or not value.isascii() or not value.isdigit():
+# Counts as Insights writes them: decimal digits. 15 digits hold any count a window can have (10^15 lines) and
+# convert in constant time; anything longer is unreadable, not a number to trust.
+MAX_COUNT_DIGITS = 15
+
+
+def read_count(value: Any) -> int | None:
+    """A count as GetQueryResults gives it (``"1234"``), or None when it is anything else."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_COUNT_DIGITS or not value.isascii():
         return None
-    return int(value)
+    return int(value) if value.isdigit() else None
+
+
+def _count(fields: Mapping[str, str], name: str) -> int | None:
+    return read_count(fields.get(name))
 
 
 @dataclass
@@ -71,11 +85,13 @@ class Totals:
     lower_bounds: list[str] = field(default_factory=list)
     routes_exact: bool = True
     bytes_scanned: float = 0.0
+    # Lines of batches whose requests no query could count: not known to be unreadable, so not "unparsed".
+    uncounted_lines: int = 0
 
     @property
     def unparsed(self) -> int:
         """Lines of the window without a usable status (not JSON, cut short, status "-" ...)."""
-        return max(self.lines - self.requests, 0)
+        return max(self.lines - self.requests - self.uncounted_lines, 0)
 
     @property
     def complete(self) -> bool:
@@ -99,6 +115,7 @@ class Totals:
         self.lower_bounds.extend(other.lower_bounds)
         self.routes_exact = self.routes_exact and other.routes_exact
         self.bytes_scanned += other.bytes_scanned
+        self.uncounted_lines += other.uncounted_lines
 
 
 @dataclass(frozen=True)
@@ -128,8 +145,13 @@ def count_totals(
     if totals_rows is None:
         totals.lower_bounds.append("the count of all lines did not complete")
     else:
+        # No row at all is a count of 0: Insights may answer "stats" over no line with no row (undocumented).
         for row in totals_rows:
-            totals.lines += _count(row_fields(row), "lines") or 0
+            lines = _count(row_fields(row), "lines")
+            if lines is None:
+                totals.lower_bounds.append("the count of all lines could not be read")
+            else:
+                totals.lines += lines
 
     if minutes_rows is None:
         totals.lower_bounds.append("the per-minute counts did not complete")
@@ -137,11 +159,15 @@ def count_totals(
         minutes_rows = list(minutes_rows)
         if len(minutes_rows) >= MAX_ROWS:
             totals.lower_bounds.append(f"the per-minute counts filled the {MAX_ROWS:,}-row limit")
+        unreadable = 0
         for row in minutes_rows:
             fields = row_fields(row)
             status, requests = parse_status(fields.get("status")), _count(fields, "requests")
-            if status is None or requests is None:
+            if status is None:
                 continue  # a group of lines without a usable status: they are the unparsed lines
+            if requests is None:
+                unreadable += 1  # lines with a status, uncounted: the totals can only be lower bounds
+                continue
             totals.requests += requests
             if status >= rules.threshold and status in rules.ignore_statuses:
                 totals.ignored += requests
@@ -151,6 +177,8 @@ def count_totals(
                 minute_ms = parse_timestamp_ms(fields.get("minute"))
                 if minute_ms is not None and window.start_ms - 60_000 < minute_ms < window.end_ms:
                     totals.errors_by_minute[minute_of(minute_ms)] += requests
+        if unreadable:
+            totals.lower_bounds.append(f"{unreadable} per-minute count(s) could not be read")
 
     if routes_rows is None:
         totals.routes_exact = False
@@ -161,7 +189,10 @@ def count_totals(
         for row in routes_rows:
             fields = row_fields(row)
             status, requests = parse_status(fields.get("status")), _count(fields, "requests")
-            if status is None or requests is None:
+            if status is None:
+                continue
+            if requests is None:
+                totals.routes_exact = False
                 continue
             method, resource, key = route_parts(fields.get("httpMethod"), fields.get("route"))
             if rules.is_ignored_route(method, resource, key):
@@ -174,7 +205,33 @@ def count_totals(
         # Without the per-minute counts, the route groups give the totals (exact unless they were cut).
         totals.requests = sum(totals.requests_by_route.values())
         totals.errors = sum(totals.errors_by_route.values())
+    if minutes_rows is None and routes_rows is None:
+        totals.uncounted_lines = totals.lines
     return totals
+
+
+def counts_cover_statuses(totals_rows: Iterable[Row] | None, counts_rows: Sequence[Row]) -> bool:
+    """Whether the counts query's groups hold every line with a status, so it can stand for the per-minute and
+    per-route queries: not cut by the row limit, and its groups with a status add up to the totals query's
+    ``statuses`` (``stats ... by`` may drop a line that lacks a by-field: AWS does not say; such a line is not of
+    the access-log formats, which have every by-field, but a log group can hold anything)."""
+    if len(counts_rows) >= MAX_ROWS or totals_rows is None:
+        return len(counts_rows) < MAX_ROWS  # without the totals there is nothing to check against
+    statuses = 0
+    for row in totals_rows:
+        count = _count(row_fields(row), "statuses")
+        if count is None:
+            return False
+        statuses += count
+    grouped = 0
+    for row in counts_rows:
+        fields = row_fields(row)
+        if "status" in fields:
+            count = _count(fields, "requests")
+            if count is None:
+                return False
+            grouped += count
+    return grouped == statuses
 
 
 def pick_samples(rows: Iterable[Row], rules: Rules, window: Window, count: int) -> tuple[list[Sample], int]:

@@ -25,17 +25,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from accesslog_notifier.aggregate import Rules, Totals, count_totals, pick_samples, scanned_bytes
+from accesslog_notifier.aggregate import Rules, Totals
 from accesslog_notifier.config import Settings, load_settings
+from accesslog_notifier.counting import count_window
 from accesslog_notifier.digest import AlarmContext, Report, build_messages
 from accesslog_notifier.events import ALARM, IGNORED, INVALID, Invocation, classify, scheduled_runs_covering
-from accesslog_notifier.insights import Clock, QueryOutcome, run_queries
+from accesslog_notifier.insights import Clock
 from accesslog_notifier.metrics import embedded_metrics
-from accesslog_notifier.queries import MINUTES, ROUTES, SAMPLES, TOTALS, build_queries
+from accesslog_notifier.queries import sample_rows_for
 from accesslog_notifier.records import safe_text
 from accesslog_notifier.slack import Poster, SlackDeliveryError, deliver, redact, urllib_post
 from accesslog_notifier.webhook import WebhookParameterError, WebhookUrlCache
-from accesslog_notifier.window import Window, format_iso
+from accesslog_notifier.window import format_iso
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ DEFAULT_TIME_BUDGET_S = 300.0
 FINAL_RESERVE_S = 1.0  # to log the summary and return after the last Slack attempt
 SLACK_RESERVE_MAX_S = 30.0  # kept back from the queries for delivery (Retry-After waits, backoff)
 WEBHOOK_REFUSED_STATUSES = frozenset({403, 404, 410})
-SAMPLE_ROWS_PER_SAMPLE = 4  # the samples query reads a few more lines than it shows, to pick distinct ones
 
 
 class NotifierError(Exception):
@@ -133,35 +133,6 @@ def _region(settings: Settings, logs_client: Any) -> str:
     return settings.region or logs_client.meta.region_name
 
 
-def _totals(outcomes: list[QueryOutcome], settings: Settings, window: Window) -> tuple[Totals, list[str], bool]:
-    """The window's totals over every batch, the problems met, and whether any counting query answered."""
-    rules = Rules(settings.error_status_threshold, frozenset(settings.ignore_statuses), settings.ignore_routes)
-    by_batch: dict[tuple[str, ...], dict[str, QueryOutcome]] = {}
-    for outcome in outcomes:
-        by_batch.setdefault(outcome.log_group_names, {})[outcome.name] = outcome
-    totals = Totals()
-    problems: list[str] = []
-    # Counted: at least one counting query answered (a batch's failed query leaves lower bounds, not nothing).
-    counted = any(outcome.answered for outcome in outcomes if outcome.name in (TOTALS, ROUTES, MINUTES))
-    for queries in by_batch.values():
-
-        def rows(name: str, queries: dict[str, QueryOutcome] = queries) -> list[Any] | None:
-            outcome = queries.get(name)
-            return outcome.rows if outcome is not None and outcome.answered else None
-
-        batch = count_totals(rows(TOTALS), rows(ROUTES), rows(MINUTES), rules, window)
-        samples = rows(SAMPLES)
-        if samples is not None:
-            batch.samples, batch.unparsed_samples = pick_samples(samples, rules, window, settings.sample_count)
-        batch.bytes_scanned = sum(scanned_bytes(outcome.statistics) for outcome in queries.values())
-        totals.add(batch)
-        problems += [f"{outcome.name}: {outcome.error}" for outcome in queries.values() if outcome.error]
-    totals.samples = sorted(totals.samples, key=lambda sample: sample.timestamp_ms, reverse=True)[
-        : settings.sample_count
-    ]
-    return totals, problems, counted
-
-
 def worth_reporting(totals: Totals, settings: Settings, invocation_kind: str) -> bool:
     """Errors past the noise thresholds, or lines nobody can read (an alarm digest always goes out)."""
     if invocation_kind == ALARM:
@@ -190,23 +161,20 @@ def run_window(
     final_deadline = started + time_budget_s - FINAL_RESERVE_S
     query_deadline = final_deadline - min(SLACK_RESERVE_MAX_S, time_budget_s / 4)
 
-    queries = build_queries(
-        window,
-        threshold=settings.error_status_threshold,
-        ignore_statuses=settings.ignore_statuses,
-        ignore_routes=settings.ignore_routes,
-        sample_rows=settings.sample_count * SAMPLE_ROWS_PER_SAMPLE,
-    )
-    outcomes = run_queries(
+    counted_window = count_window(
         dependencies.logs_client,
-        settings.log_group_names,
         window,
-        queries.items(),
+        settings.log_group_names,
+        rules=Rules(settings.error_status_threshold, frozenset(settings.ignore_statuses), settings.ignore_routes),
+        sample_count=settings.sample_count,
+        sample_rows=sample_rows_for(settings.sample_count),
         concurrency=settings.query_concurrency,
         deadline=query_deadline,
         clock=clock,
+        now_ms=dependencies.now_ms,
     )
-    totals, problems, counted = _totals(outcomes, settings, window)
+    totals, problems, counted = counted_window.totals, list(counted_window.problems), counted_window.counted
+    outcomes = counted_window.outcomes
     region = _region(settings, dependencies.logs_client)
 
     alarm = None
@@ -225,7 +193,7 @@ def run_window(
             window=window,
             log_group_names=settings.log_group_names,
             region=region,
-            insights_query=queries.samples or queries.routes,
+            insights_query=counted_window.queries.samples_for(window) or counted_window.queries.counts,
             threshold=settings.error_status_threshold,
             totals=totals,
             queries_run=sum(1 for outcome in outcomes if outcome.query_id),
