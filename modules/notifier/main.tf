@@ -126,6 +126,16 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
+    # When StartQuery refuses a window (a log group created after it, or past its retention), the function asks each
+    # group's creation time and retention rather than trusting the refusal's wording. DescribeLogGroups is granted
+    # on the log-group:* pattern, as the CloudWatch Logs User Guide asks ("Logs sent to CloudWatch Logs": set the
+    # Resource of logs:DescribeLogGroups to a * wildcard, not a single log group).
+    sid       = "DescribeLogGroupsOfRefusedRanges"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:*"]
+  }
+
+  statement {
     sid       = "ReadWebhookParameter"
     actions   = ["ssm:GetParameter"]
     resources = [local.webhook_parameter_arn]

@@ -274,6 +274,10 @@ def test_notifier_role_may_only_query_the_access_log_and_read_its_parameter(comp
     assert _as_list(statements["QueryWatchedLogGroups"]["Action"]) == ["logs:StartQuery"]
     assert _as_list(statements["QueryWatchedLogGroups"]["Resource"]) == [group_arn, f"{group_arn}:*"]
     assert _as_list(statements["ReadAndStopOwnQueries"]["Action"]) == ["logs:GetQueryResults", "logs:StopQuery"]
+    assert _as_list(statements["DescribeLogGroupsOfRefusedRanges"]["Action"]) == ["logs:DescribeLogGroups"]
+    assert _as_list(statements["DescribeLogGroupsOfRefusedRanges"]["Resource"]) == [
+        "arn:aws:logs:us-east-1:123456789012:log-group:*"
+    ]
     assert _as_list(statements["ReadWebhookParameter"]["Action"]) == ["ssm:GetParameter"]
     parameter_arn = complete.client("ssm").get_parameter(Name=complete.outputs["webhook_parameter_name"])["Parameter"]
     assert _as_list(statements["ReadWebhookParameter"]["Resource"]) == [parameter_arn["ARN"]]

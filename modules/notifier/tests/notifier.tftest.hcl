@@ -153,6 +153,11 @@ run "role_policy_is_scoped_to_the_log_groups_and_the_parameter" {
   }
 
   assert {
+    condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.resources if statement.sid == "DescribeLogGroupsOfRefusedRanges"][0] == toset(["arn:aws:logs:eu-west-1:123456789012:log-group:*"])
+    error_message = "DescribeLogGroups must be allowed in this account and region only (on log-group:*, as AWS asks)."
+  }
+
+  assert {
     condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.resources if statement.sid == "ReadWebhookParameter"][0] == toset(["arn:aws:ssm:eu-west-1:123456789012:parameter/team-slack-webhook"])
     error_message = "A parameter name without a leading slash must still give a valid parameter ARN."
   }
