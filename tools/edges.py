@@ -27,6 +27,7 @@ every validated variable has a row and that the generated files are current.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -208,6 +209,8 @@ def settings_rules(contract: dict[str, Any]) -> tuple[list[Run], list[Run]]:
                 refused += [(key, "")]
             else:
                 refused += [(key, min(allowed) - 1), (key, max(allowed) + 1)]
+                gaps = [low + 1 for low, high in itertools.pairwise(allowed) if high - low > 1]
+                refused += [(key, gaps[0])] if gaps else []  # a value between two allowed ones
         elif kind == "integer":
             low[key], high[key] = spec["minimum"], spec["maximum"]
             refused += [(key, spec["minimum"] - 1), (key, spec["maximum"] + 1), (key, spec["minimum"] + 0.5)]

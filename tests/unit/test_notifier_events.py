@@ -55,14 +55,82 @@ def test_a_scheduled_event_whose_time_cannot_be_used_is_invalid_not_an_exception
     assert "time cannot be used" in invocation.reason
 
 
-def test_an_alarm_going_to_alarm_reports_its_evaluation_period(load_fixture):
+def test_an_alarm_going_to_alarm_reports_the_minute_it_judged_widened_by_the_lag(load_fixture):
+    # NewStateReason: "1 out of the last 1 datapoints [7.0 (25/11/26 09:31:00)]", a 60 s period, a 60 s lag.
     invocation = classify_(alarm_event(load_fixture("cloudwatch-alarm-message.json")))
 
     assert invocation.kind == ALARM
     assert invocation.alarm.alarm_name == "orders-api-5xx"
     assert invocation.alarm.state_change_ms == iso_ms("2026-11-25T09:32:04.871Z")  # "+0000" read as UTC
     assert (invocation.alarm.period_seconds, invocation.alarm.evaluation_periods) == (60, 1)
-    assert invocation.window == Window(iso_ms("2026-11-25T09:31:00.000Z"), iso_ms("2026-11-25T09:33:00.000Z"))
+    assert invocation.alarm.datapoints_ms == (iso_ms("2026-11-25T09:31:00.000Z"),)
+    assert invocation.window == Window(iso_ms("2026-11-25T09:30:00.000Z"), iso_ms("2026-11-25T09:32:00.000Z"))
+
+
+NO_DATAPOINTS = (
+    "Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [Breaching]."
+)
+
+
+@pytest.mark.parametrize(
+    ("reason", "period", "evaluations", "judged", "window"),
+    [
+        # Three datapoints of 5-minute periods, newest first as CloudWatch lists them: 09:15 to 09:30, less the lag.
+        (
+            "Threshold Crossed: 3 out of the last 3 datapoints [9.0 (25/11/26 09:25:00), 8.0 (25/11/26 09:20:00), "
+            "7.0 (25/11/26 09:15:00)] were greater than or equal to the threshold (1.0).",
+            300,
+            3,
+            ("09:15", "09:20", "09:25"),
+            ("09:14", "09:30"),
+        ),
+        # A high-resolution 10 s period: out to whole minutes.
+        (
+            "Threshold Crossed: 1 out of the last 1 datapoints [3.0 (25/11/26 09:31:50)] was greater than ...",
+            10,
+            1,
+            ("09:31:50",),
+            ("09:30", "09:32"),
+        ),
+        # No datapoints named: the evaluation periods before the change, to whole minutes.
+        (NO_DATAPOINTS, 60, 2, (), ("09:30", "09:33")),
+        # A datapoint after the change, or long before the periods the alarm evaluates, is not what it judged (a
+        # day/month mix-up would give one): the fallback, never a window somewhere else.
+        ("1 datapoint [7.0 (25/11/26 09:40:00)] was ...", 60, 1, (), ("09:31", "09:33")),
+        ("1 datapoint [7.0 (11/25/26 09:31:00)] was ...", 60, 1, (), ("09:31", "09:33")),
+        ("1 datapoint [7.0 (25/10/26 09:31:00)] was ...", 60, 1, (), ("09:31", "09:33")),
+        ("1 datapoint [7.0 (31/02/26 09:31:00)] was ...", 60, 1, (), ("09:31", "09:33")),
+        # Datapoints outside the brackets are not the list: ignored.
+        ("see (25/11/26 09:31:00) [no data]", 60, 1, (), ("09:31", "09:33")),
+        (None, 60, 1, (), ("09:31", "09:33")),
+        ("x" * 1024, 60, 1, (), ("09:31", "09:33")),
+    ],
+)
+def test_the_alarm_window_is_the_judged_datapoints_or_else_the_evaluation_periods(
+    load_fixture, reason, period, evaluations, judged, window
+):
+    message = load_fixture("cloudwatch-alarm-message.json")  # changed at 2026-11-25T09:32:04.871+0000
+    message.update(NewStateReason=reason)
+    message["Trigger"].update(Period=period, EvaluationPeriods=evaluations)
+
+    invocation = classify_(alarm_event(message))
+
+    def at(clock: str) -> int:
+        return iso_ms(f"2026-11-25T{clock}{'' if clock.count(':') == 2 else ':00'}.000Z")
+
+    assert invocation.kind == ALARM
+    assert invocation.alarm.datapoints_ms == tuple(at(each) for each in judged)
+    assert invocation.window == Window(at(window[0]), at(window[1]))
+
+
+def test_an_alarm_whose_times_a_window_cannot_hold_is_ignored_with_the_reason(load_fixture):
+    message = {**load_fixture("cloudwatch-alarm-message.json"), "StateChangeTime": "9999-12-31T23:59:30.000+0000"}
+    message["NewStateReason"] = NO_DATAPOINTS
+
+    invocation = classify_(alarm_event(message))
+
+    assert invocation.kind == IGNORED and invocation.window is None
+    assert "times lie outside what a window can hold" in invocation.reason
 
 
 @pytest.mark.parametrize(
@@ -217,11 +285,12 @@ def test_an_alarm_reports_its_evaluation_periods_up_to_the_end_of_the_minute_it_
 ) -> None:
     message = load_fixture("cloudwatch-alarm-message.json")  # changed at 2026-11-25T09:32:04.871+0000
     message["Trigger"].update(Period=period, EvaluationPeriods=evaluations)
+    message["NewStateReason"] = NO_DATAPOINTS
 
     invocation = classify_(alarm_event(message))
 
     end_ms = iso_ms("2026-11-25T09:33:00.000Z")  # the end of the minute of the change
-    start_ms = iso_ms("2026-11-25T09:32:00.000Z") - period * evaluations * 1000
+    start_ms = (iso_ms("2026-11-25T09:32:00.000Z") - period * evaluations * 1000) // 60_000 * 60_000
     assert invocation.kind == ALARM and invocation.window == Window(start_ms, end_ms)
     assert (invocation.alarm.period_seconds, invocation.alarm.evaluation_periods) == (period, evaluations)
 

@@ -15,6 +15,7 @@ from accesslog_notifier.window import (
     format_hhmm,
     format_iso,
     format_utc,
+    judged_window,
     parse_duration_seconds,
     parse_iso_ms,
     samples_window,
@@ -28,6 +29,8 @@ from tests.support.notifier import iso_ms
 
 MINUTE = 60_000
 INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440]
+# Every lag the settings allow: whole minutes from 0 to 15 (contract/contract.json, written out here).
+LAGS = [minutes * 60 for minutes in range(16)]
 
 
 def covering(windows: list[Window], moment: int) -> int:
@@ -57,7 +60,7 @@ def test_the_issue_example_12_05_47_then_12_10_03_tiles():
 @settings(max_examples=200, deadline=None)
 @given(
     interval=st.sampled_from(INTERVALS),
-    lag_s=st.integers(min_value=0, max_value=900),
+    lag_s=st.sampled_from(LAGS),
     first_k=st.integers(min_value=30_000_000 // 1440, max_value=30_000_000 // 1440 + 10_000),
     jitters=st.lists(st.integers(min_value=0, max_value=MINUTE - 1), min_size=3, max_size=8),
     probes=st.lists(st.integers(min_value=0, max_value=10**9), min_size=5, max_size=20),
@@ -68,6 +71,7 @@ def test_consecutive_runs_jittered_inside_their_minute_report_every_millisecond_
     interval_ms = interval * MINUTE
     fired = [(first_k + index) * interval_ms + jitter for index, jitter in enumerate(jitters)]
     windows = [scheduled_window(moment, interval, lag_s) for moment in fired]
+    assert all(window.start_ms % MINUTE == 0 and window.end_ms % MINUTE == 0 for window in windows)
     covered_start, covered_end = windows[0].start_ms, windows[-1].end_ms
     assert covered_end - covered_start == len(fired) * interval_ms
     edges = [moment for window in windows for moment in (window.start_ms, window.start_ms - 1, window.end_ms - 1)]
@@ -79,7 +83,7 @@ def test_consecutive_runs_jittered_inside_their_minute_report_every_millisecond_
 @settings(max_examples=200, deadline=None)
 @given(
     interval=st.sampled_from(INTERVALS),
-    lag_s=st.integers(min_value=0, max_value=900),
+    lag_s=st.sampled_from(LAGS),
     moment=st.integers(min_value=MINUTE * 10**6, max_value=MINUTE * 10**7),
 )
 def test_the_run_that_reports_a_moment_is_known_in_advance(interval, lag_s, moment):
@@ -160,11 +164,12 @@ LAST_MS = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC) - datetime(1970, 1, 1,
 ) + 999
 
 
-def test_a_window_may_hold_the_first_and_the_last_millisecond_of_1970_to_9999():
+def test_a_window_starts_and_ends_at_times_that_can_be_printed_1970_to_9999():
     assert Window(FIRST_MS, FIRST_MS + 1).start_ms == FIRST_MS
-    assert Window(LAST_MS - 1, LAST_MS + 1).end_ms == LAST_MS + 1
+    assert Window(LAST_MS - 1, LAST_MS).end_ms == LAST_MS
+    assert Window(LAST_MS - 1, LAST_MS).describe().endswith("9999-12-31 23:59:59.999 UTC")
     with pytest.raises(ValueError):
-        Window(LAST_MS, LAST_MS + 2)
+        Window(LAST_MS - 1, LAST_MS + 1)  # would end in the year 10000
 
 
 def test_an_alarm_window_does_not_start_before_1970():
@@ -279,3 +284,27 @@ def test_the_samples_part_holds_the_latest_error_minute_and_stays_within_a_fifth
     assert part is not None and window.start_ms <= part.start_ms < part.end_ms <= window.end_ms
     assert part.start_ms <= max(busy) < part.end_ms and part.end_ms == max(busy) + MINUTE
     assert part.end_ms - part.start_ms <= max(MINUTE, (window.end_ms - window.start_ms) // 5 // MINUTE * MINUTE)
+
+
+def test_the_allowed_lags_are_the_whole_minutes_this_test_assumes():
+    from accesslog_notifier.contract import contract
+
+    assert contract()["settings"]["ingestion_lag_seconds"]["allowed"] == LAGS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    period=st.sampled_from([10, 20, 30, 60, 120, 300, 3600]),
+    evaluations=st.integers(min_value=1, max_value=24),
+    changed=st.integers(min_value=MINUTE * 10**6, max_value=MINUTE * 10**7),
+    lag_s=st.sampled_from(LAGS),
+    offsets=st.lists(st.integers(min_value=0, max_value=23), min_size=1, max_size=5),
+)
+def test_alarm_windows_are_whole_minutes_and_hold_every_judged_period(period, evaluations, changed, lag_s, offsets):
+    fallback = alarm_window(changed, period, evaluations)
+    assert fallback.start_ms % MINUTE == 0 and fallback.end_ms % MINUTE == 0
+    assert fallback.start_ms <= changed - period * evaluations * 1000 and changed < fallback.end_ms
+    starts = sorted({changed // (period * 1000) * period * 1000 - offset * period * 1000 for offset in offsets})
+    judged = judged_window(starts, period, lag_s)
+    assert judged.start_ms % MINUTE == 0 and judged.end_ms % MINUTE == 0
+    assert judged.start_ms <= starts[0] - lag_s * 1000 and starts[-1] + period * 1000 <= judged.end_ms

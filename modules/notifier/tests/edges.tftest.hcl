@@ -607,7 +607,7 @@ run "settings_refuses_ingestion_lag_seconds_3" {
   command = plan
 
   variables {
-    notifier_settings = { "ingestion_lag_seconds" = 0.5 }
+    notifier_settings = { "ingestion_lag_seconds" = 1 }
   }
 
   expect_failures = [

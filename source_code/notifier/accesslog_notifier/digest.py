@@ -102,6 +102,12 @@ class AlarmContext:
     state_change_ms: int
     complete_in: tuple[Window, ...]
     due_ms: tuple[int, ...]
+    # The periods the alarm judged (their starts, from its message) and how long each is; empty when the message
+    # named none, and the window is then its evaluation periods before the change.
+    judged_ms: tuple[int, ...] = ()
+    period_seconds: int = 60
+    evaluation_periods: int = 1
+    lag_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,8 @@ def _summary_block(report: Report) -> dict[str, Any]:
     if 1 < len(minutes) <= 60:
         counts = [totals.errors_by_minute.get(minute, 0) for minute in minutes]
         lines.append(f"Errors per minute `{sparkline(counts)}` (peak {max(counts):,})")
+    if report.alarm is not None:
+        lines.append(_judged_line(report.alarm))
     if report.alarm is not None and report.alarm.due_ms:
         due = " and ".join(f"{format_hhmm(ms)} UTC" for ms in report.alarm.due_ms)
         windows = "; ".join(item.describe() for item in report.alarm.complete_in)
@@ -199,6 +207,21 @@ def _summary_block(report: Report) -> dict[str, Any]:
             label += f" ({selected} of {len(report.log_group_names)} log groups)"
         lines.append(link(url, label))
     return _section(fit_lines(lines, SUMMARY_BUDGET, "…"))
+
+
+def _judged_line(alarm: AlarmContext) -> str:
+    """Which minutes the alarm digest covers and why: what the alarm judged, or, without that, its periods."""
+    if alarm.judged_ms:
+        first = format_hhmm(alarm.judged_ms[0])
+        last = format_hhmm(alarm.judged_ms[-1] + alarm.period_seconds * 1000)
+        line = f"The alarm judged {plural(len(alarm.judged_ms), 'datapoint')} from {first} to {last} UTC"
+        if alarm.lag_seconds:
+            line += f"; the window also holds the {alarm.lag_seconds // 60} min before, for late log delivery"
+        return line
+    return (
+        f"The alarm's message names no datapoints: the window is its {plural(alarm.evaluation_periods, 'period')} "
+        f"of {alarm.period_seconds} s before it changed, to whole minutes"
+    )
 
 
 def _status_block(report: Report, top_n: int) -> dict[str, Any]:

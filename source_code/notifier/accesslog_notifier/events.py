@@ -4,10 +4,14 @@
   scheduled ``time`` (window.scheduled_window); a scheduled event whose time cannot be read is *invalid*: its
   window would go unreported, so the run says so and fails.
 - An SNS notification from the alarm topic (``Records[0].EventSource`` aws:sns) whose message is a CloudWatch
-  alarm of ``alarm_names`` going to ALARM reports the alarm's evaluation period at once (window.alarm_window). The
-  message is checked field by field (CloudWatch User Guide, "Using Amazon CloudWatch alarms", the alarm's SNS
-  notification: AlarmName, NewStateValue, StateChangeTime, Trigger.Period and EvaluationPeriods); any other
-  message, another alarm's, or an OK, is *ignored*: logged, never a failure.
+  alarm of ``alarm_names`` going to ALARM reports at once the minutes the alarm judged: the datapoints its
+  ``NewStateReason`` lists ("Threshold Crossed: 3 out of the last 3 datapoints [32.6 (03/07/25 08:29:00), ...]",
+  CloudWatch User Guide, "Acting on alarm changes"; day/month/year, UTC), each a period of ``Trigger.Period``
+  seconds, widened by the ingestion lag (window.judged_window). A message without datapoints that fit before its
+  StateChangeTime falls back to the evaluation periods before the change (window.alarm_window), and the digest
+  says which. The message is checked field by field (the alarm's SNS notification: AlarmName, NewStateValue,
+  NewStateReason, StateChangeTime, Trigger.Period and EvaluationPeriods); any other message, another alarm's, an
+  OK, or times outside what a window can hold, is *ignored*: logged, never a failure.
 - Anything else that is a JSON object (a test event from the console, a manual invoke) reports the window of the
   current minute, as if scheduled now.
 """
@@ -15,15 +19,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from accesslog_notifier.records import safe_text
 from accesslog_notifier.window import (
     MS_PER_MINUTE,
+    MS_PER_SECOND,
     Window,
     alarm_window,
+    judged_window,
     parse_iso_ms,
     scheduled_minute_for,
     scheduled_window,
@@ -31,6 +39,9 @@ from accesslog_notifier.window import (
 
 SCHEDULED, ALARM, MANUAL, IGNORED, INVALID = "scheduled", "alarm", "manual", "ignored", "invalid"
 MAX_ALARM_SPAN_S = 86400  # CloudWatch: period x evaluation periods is at most a day for sub-hour periods
+# A datapoint in NewStateReason: "7.0 (25/11/26 09:31:00)", its period's start as day/month/two-digit year, UTC.
+_DATAPOINT = re.compile(r"\((\d{2})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\)", re.ASCII)
+MAX_REASON_CHARS = 1023  # PutMetricAlarm / SetAlarmState: StateReason is at most 1,023 characters
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,8 @@ class AlarmNotice:
     state_change_ms: int
     period_seconds: int
     evaluation_periods: int
+    # The starts of the periods the alarm judged, from NewStateReason; empty when the message did not name them.
+    datapoints_ms: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,31 @@ class Invocation:
     scheduled_ms: int | None = None
     alarm: AlarmNotice | None = None
     reason: str = ""
+
+
+def judged_datapoints(
+    reason: Any, state_change_ms: int, period_seconds: int, evaluation_periods: int
+) -> tuple[int, ...]:
+    """The datapoints NewStateReason lists, as epoch ms; () unless every one is a real time that lies within the
+    alarm's evaluation range before its state change (so a month/day mix-up or a reason of another shape never
+    moves the window)."""
+    if not isinstance(reason, str) or len(reason) > MAX_REASON_CHARS:
+        return ()
+    opening, closing = reason.find("["), reason.find("]")
+    if opening < 0 or closing < opening:
+        return ()
+    found = []
+    earliest = state_change_ms - (evaluation_periods + 1) * period_seconds * MS_PER_SECOND
+    for day, month, year, hour, minute, second in _DATAPOINT.findall(reason[opening:closing]):
+        try:
+            moment = datetime(2000 + int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+        except ValueError:
+            return ()
+        timestamp_ms = int(moment.timestamp()) * MS_PER_SECOND
+        if not earliest <= timestamp_ms <= state_change_ms:
+            return ()
+        found.append(timestamp_ms)
+    return tuple(sorted(found))
 
 
 def classify(
@@ -75,14 +113,14 @@ def classify(
             )
         return Invocation(SCHEDULED, window, scheduled_ms)
     if "Records" in event:
-        return _alarm_invocation(event, alarm_names)
+        return _alarm_invocation(event, alarm_names, lag_seconds)
     try:
         return Invocation(MANUAL, scheduled_window(now_ms, interval_minutes, lag_seconds), now_ms)
     except ValueError as error:
         return Invocation(INVALID, reason=f"the clock cannot give a window: {error}")
 
 
-def _alarm_invocation(event: dict[str, Any], alarm_names: Sequence[str]) -> Invocation:
+def _alarm_invocation(event: dict[str, Any], alarm_names: Sequence[str], lag_seconds: int) -> Invocation:
     records = event.get("Records")
     if not isinstance(records, list) or len(records) != 1 or not isinstance(records[0], dict):
         return Invocation(IGNORED, reason="an SNS event carries exactly one record")
@@ -115,10 +153,17 @@ def _alarm_invocation(event: dict[str, Any], alarm_names: Sequence[str]) -> Invo
         changed = message.get("StateChangeTime")
         text = changed[:-2] + ":" + changed[-2:] if isinstance(changed, str) and changed[-5] in ("+", "-") else changed
         state_change_ms = parse_iso_ms(text)
-        window = alarm_window(state_change_ms, period, evaluations)
     except (ValueError, TypeError, IndexError):
         return Invocation(IGNORED, reason=f"alarm {name}'s StateChangeTime cannot be read")
-    return Invocation(ALARM, window, alarm=AlarmNotice(name, state_change_ms, period, evaluations))
+    datapoints = judged_datapoints(message.get("NewStateReason"), state_change_ms, period, evaluations)
+    try:
+        if datapoints:
+            window = judged_window(datapoints, period, lag_seconds)
+        else:
+            window = alarm_window(state_change_ms, period, evaluations)
+    except ValueError:
+        return Invocation(IGNORED, reason=f"alarm {name}'s times lie outside what a window can hold (1970 to 9999)")
+    return Invocation(ALARM, window, alarm=AlarmNotice(name, state_change_ms, period, evaluations, datapoints))
 
 
 def scheduled_runs_covering(window: Window, interval_minutes: int, lag_seconds: int) -> list[tuple[int, Window]]:

@@ -17,7 +17,7 @@ gap by hand.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,7 +42,8 @@ class Window:
     end_ms: int
 
     def __post_init__(self) -> None:
-        if not 0 <= self.start_ms < self.end_ms <= LATEST_MS + 1:
+        # Both edges must be times the digest can print: the end too, so no window ends in the year 10000.
+        if not 0 <= self.start_ms < self.end_ms <= LATEST_MS:
             raise ValueError(
                 f"a window must end after it starts, within 1970-9999 (got {self.start_ms}..{self.end_ms})"
             )
@@ -105,14 +106,32 @@ def samples_window(
     return Window(start_ms, end_ms) if start_ms < end_ms else None
 
 
-def alarm_window(state_change_ms: int, period_seconds: int, evaluation_periods: int) -> Window:
-    """What an alarm that went to ALARM at ``state_change_ms`` looked at: its evaluation periods, to whole minutes.
+def ceil_minute(timestamp_ms: int) -> int:
+    """The first whole minute at or after ``timestamp_ms``."""
+    return -(-timestamp_ms // MS_PER_MINUTE) * MS_PER_MINUTE
 
-    The metric-filter data are per minute; the window runs from ``evaluation_periods`` periods before the minute
-    of the change to the end of that minute, so it holds every line the alarm counted.
-    """
+
+def alarm_window(state_change_ms: int, period_seconds: int, evaluation_periods: int) -> Window:
+    """What an alarm that went to ALARM at ``state_change_ms`` may have looked at, when its message does not say:
+    its evaluation periods before the minute of the change and that minute, to whole minutes (a high-resolution
+    period of 10, 20 or 30 s is widened to the minutes around it)."""
     end_ms = minute_of(state_change_ms) + MS_PER_MINUTE
-    return Window(max(end_ms - MS_PER_MINUTE - period_seconds * evaluation_periods * MS_PER_SECOND, 0), end_ms)
+    start_ms = minute_of(max(end_ms - MS_PER_MINUTE - period_seconds * evaluation_periods * MS_PER_SECOND, 0))
+    return Window(start_ms, end_ms)
+
+
+def judged_window(datapoints_ms: Sequence[int], period_seconds: int, lag_seconds: int) -> Window:
+    """The minutes an alarm judged: from its earliest datapoint to the end of its latest one's period, widened back
+    by the ingestion lag and out to whole minutes.
+
+    A datapoint's timestamp is the start of its period. CloudWatch does not document how long after a breaching
+    datapoint the state changes, nor whether a metric filter dates its data by the event or by its arrival; the
+    lines of the judged periods may have arrived up to the ingestion lag late, so the window also holds that much
+    before them.
+    """
+    start_ms = minute_of(max(min(datapoints_ms) - lag_seconds * MS_PER_SECOND, 0))
+    end_ms = ceil_minute(max(datapoints_ms) + period_seconds * MS_PER_SECOND)
+    return Window(start_ms, end_ms)
 
 
 def parse_iso_ms(text: Any) -> int:
