@@ -527,6 +527,29 @@ def test_an_alarm_digest_is_sent_even_without_errors_and_names_the_alarm(
     # The alarm changed state at 09:32:04 after one 60 s period; the scheduled run at 09:35 reports
     # [09:29, 09:34), which holds that period (README: a run at M reports [M - 5 min - 60 s, M - 60 s)).
     assert "the complete numbers come in the scheduled digest at 09:35 UTC" in summary_text(poster.bodies[0])
+    # Its message names the datapoint it judged (09:31); the window adds the 60 s ingestion lag before it.
+    assert (
+        "The alarm judged 1 datapoint from 09:31 to 09:32 UTC; the window also holds the 1 min before, for late log "
+        "delivery" in summary_text(poster.bodies[0])
+    )
+    assert (summary["window_start"], summary["window_end"]) == ("2026-11-25T09:30:00.000Z", "2026-11-25T09:32:00.000Z")
+
+
+def test_an_alarm_message_without_datapoints_reports_its_evaluation_periods_and_says_so(
+    logs, clock, poster, webhook, load_fixture
+) -> None:
+    message = load_fixture("cloudwatch-alarm-message.json")
+    message["NewStateReason"] = "Threshold Crossed: no datapoints were received for 1 period [Breaching]."
+    message["Trigger"]["EvaluationPeriods"] = 3
+    logs.put(GROUP, spread(1, status=500))
+
+    summary = run(alarm_event(message), logs, clock, poster, webhook, ALARM_NAMES=[message["AlarmName"]])
+
+    assert (summary["window_start"], summary["window_end"]) == ("2026-11-25T09:29:00.000Z", "2026-11-25T09:33:00.000Z")
+    assert (
+        "The alarm's message names no datapoints: the window is its 3 periods of 60 s before it changed"
+        in summary_text(poster.bodies[0])
+    )
 
 
 def test_an_sns_message_from_another_alarm_is_ignored_and_reported(logs, clock, poster, webhook, load_fixture) -> None:
@@ -571,6 +594,34 @@ def test_one_summary_line_per_run_carries_its_embedded_metrics(logs, clock, post
     assert json.loads(record.getMessage().removeprefix("run summary ")) == summary == record.summary
     assert record._aws["Timestamp"] == clock.wall_ms
     assert (record.Errors, record.UnparsedLines, record.FunctionName) == (4.0, 1.0, FUNCTION)
+
+
+@pytest.mark.parametrize(
+    ("log_level", "runtime_level", "logged_at"),
+    [
+        ("INFO", "", logging.INFO),
+        ("WARN", "", logging.WARNING),
+        ("ERROR", "", logging.ERROR),
+        ("INFO", "ERROR", logging.ERROR),  # Lambda's application log level wins, and the line still gets through
+    ],
+)
+def test_the_summary_line_and_its_metrics_get_through_whatever_the_log_level(
+    log_level, runtime_level, logged_at, logs, clock, poster, webhook, restored_loggers, caplog, monkeypatch
+) -> None:
+    logs.put(GROUP, spread(2, status=500))
+    if runtime_level:
+        # The Lambda runtime applies AWS_LAMBDA_LOG_LEVEL to the root logger; the package then inherits it.
+        monkeypatch.setattr(logging.getLogger(), "level", getattr(logging, runtime_level))
+        logging.getLogger("accesslog_notifier").setLevel(logging.NOTSET)
+    dependencies = Dependencies(logs, webhook, poster, clock.as_clock(), clock.now_ms)
+    environ = {**environment(LOG_LEVEL=log_level), "AWS_LAMBDA_LOG_LEVEL": runtime_level}
+
+    lambda_handler(scheduled_event(MINUTE), FakeContext(clock), dependencies=dependencies, environ=environ)
+
+    emitted = [record for record in caplog.records if record.getMessage().startswith("run summary")]
+    threshold = logging.getLogger("accesslog_notifier").getEffectiveLevel()
+    assert [record.levelno for record in emitted] == [logged_at] and logged_at >= threshold
+    assert emitted[0].Errors == 2.0
 
 
 @pytest.fixture

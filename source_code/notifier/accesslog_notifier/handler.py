@@ -180,11 +180,16 @@ def run_window(
     alarm = None
     if invocation.alarm is not None:
         runs = scheduled_runs_covering(window, settings.schedule_interval_minutes, settings.ingestion_lag_seconds)
+        notice = invocation.alarm
         alarm = AlarmContext(
-            invocation.alarm.alarm_name,
-            invocation.alarm.state_change_ms,
+            notice.alarm_name,
+            notice.state_change_ms,
             tuple(run_window for _, run_window in runs),
             tuple(minute for minute, _ in runs),
+            judged_ms=notice.datapoints_ms,
+            period_seconds=notice.period_seconds,
+            evaluation_periods=notice.evaluation_periods,
+            lag_seconds=settings.ingestion_lag_seconds,
         )
     payloads: list[dict[str, Any]] = []
     if counted and worth_reporting(totals, settings, invocation.kind):
@@ -309,7 +314,10 @@ def lambda_handler(
 
 
 def log_summary(summary: Mapping[str, Any], function_name: str, timestamp_ms: int) -> None:
-    """The one summary line per run, with its metrics (ERROR level when the window went unreported)."""
+    """The one summary line per run, with its metrics: INFO, ERROR when the window went unreported, and never below
+    the level the function logs at (LOG_LEVEL WARN or ERROR would otherwise drop the line, and every embedded
+    metric with it: CloudWatch extracts EMF metrics only from lines that reach the log group)."""
     level = logging.INFO if summary["reported"] else logging.ERROR
+    level = max(level, logger.getEffectiveLevel())
     extra = {"summary": dict(summary), **embedded_metrics(summary, function_name, timestamp_ms)}
     logger.log(level, "run summary %s", json.dumps(summary, sort_keys=True), extra=extra)
