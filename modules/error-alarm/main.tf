@@ -48,10 +48,15 @@ locals {
   enabled_classes = { for class, spec in local.status_classes : class => spec if spec.enabled }
 
   # The optional rate alarms read API Gateway's own per-stage metrics: REST APIs publish 4XXError/5XXError by
-  # ApiName and Stage, HTTP APIs 4xx/5xx by ApiId and Stage; their Average is the share of requests that failed
-  # (API Gateway Developer Guide, "Amazon API Gateway dimensions and metrics" and "Monitor CloudWatch metrics for
-  # HTTP APIs"). They count every 4xx/5xx: ignore_statuses and ignore_routes cannot apply to them.
-  rate_dimensions = var.api_type == "HTTP" ? { ApiId = var.http_api_id, Stage = var.stage_name } : { ApiName = var.rest_api_name, Stage = var.stage_name }
+  # ApiName and Stage, and document their Average as the error rate ("the total count of the 4XXError errors
+  # divided by the total number of requests during the period": API Gateway Developer Guide, "Amazon API Gateway
+  # dimensions and metrics"). HTTP APIs publish 4xx/5xx and Count by ApiId and Stage ("Monitor CloudWatch metrics
+  # for HTTP APIs") and document no such Average, so their rate is metric math over documented sums: errors / Count.
+  # They count every 4xx/5xx: ignore_statuses and ignore_routes cannot apply to them.
+  # "API Gateway removes non-ASCII characters from the ApiName dimension before sending metrics" (same page): the
+  # alarm must look for the name as published.
+  rest_api_metric_name = var.rest_api_name == null ? null : replace(var.rest_api_name, "/[^\\x00-\\x7F]/", "")
+  rate_dimensions      = var.api_type == "HTTP" ? { ApiId = var.http_api_id, Stage = var.stage_name } : { ApiName = local.rest_api_metric_name, Stage = var.stage_name }
   rate_classes = {
     "4xx" = { metric = var.api_type == "HTTP" ? "4xx" : "4XXError", percent = var.alarm_4xx_rate_threshold_percent, enabled = var.create_4xx_alarm }
     "5xx" = { metric = var.api_type == "HTTP" ? "5xx" : "5XXError", percent = var.alarm_5xx_rate_threshold_percent, enabled = var.create_5xx_alarm }
@@ -123,13 +128,48 @@ resource "aws_cloudwatch_metric_alarm" "rate" {
   for_each = local.enabled_rate_classes
 
   alarm_name        = "${var.name}-${each.key}-rate"
-  alarm_description = "${each.value.percent} % or more of the requests of stage ${var.stage_name} answered ${each.key} in ${var.alarm_period} s (API Gateway's ${each.value.metric} metric, every status of the class)."
+  alarm_description = "${each.value.percent} % or more of the requests of stage ${var.stage_name} answered ${each.key} in ${var.alarm_period} s (API Gateway's ${each.value.metric} metric${var.api_type == "HTTP" ? " over Count" : ""}, every status of the class)."
 
-  namespace           = "AWS/ApiGateway"
-  metric_name         = each.value.metric
-  dimensions          = local.rate_dimensions
-  statistic           = "Average"
-  period              = var.alarm_period
+  # REST: the documented Average of 4XXError/5XXError.
+  namespace   = var.api_type == "REST" ? "AWS/ApiGateway" : null
+  metric_name = var.api_type == "REST" ? each.value.metric : null
+  dimensions  = var.api_type == "REST" ? local.rate_dimensions : null
+  statistic   = var.api_type == "REST" ? "Average" : null
+  period      = var.api_type == "REST" ? var.alarm_period : null
+
+  # HTTP: errors / requests from the sums. A period without requests has no Count data point, so no rate: the
+  # expression gives no value and treat_missing_data applies; one with requests and no error data point is 0 %.
+  dynamic "metric_query" {
+    for_each = var.api_type == "HTTP" ? {
+      errors   = each.value.metric
+      requests = "Count"
+    } : {}
+
+    content {
+      id          = metric_query.key
+      return_data = false
+
+      metric {
+        namespace   = "AWS/ApiGateway"
+        metric_name = metric_query.value
+        dimensions  = local.rate_dimensions
+        stat        = "Sum"
+        period      = var.alarm_period
+      }
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = var.api_type == "HTTP" ? [1] : []
+
+    content {
+      id          = "rate"
+      expression  = "FILL(errors, 0) / requests"
+      label       = "Share of requests answered ${each.key}"
+      return_data = true
+    }
+  }
+
   evaluation_periods  = var.alarm_evaluation_periods
   datapoints_to_alarm = var.alarm_datapoints_to_alarm
   threshold           = each.value.percent / 100

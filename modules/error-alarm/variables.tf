@@ -208,6 +208,13 @@ variable "rest_api_name" {
     condition     = var.rest_api_name != null ? length(var.rest_api_name) >= 1 && length(var.rest_api_name) <= 1024 : !(var.create_error_rate_alarms && var.api_type == "REST")
     error_message = "rest_api_name is required (1-1024 characters) when create_error_rate_alarms is true for a REST API (got ${jsonencode(var.rest_api_name)})."
   }
+
+  validation {
+    # API Gateway Developer Guide, "Amazon API Gateway dimensions and metrics": non-ASCII characters are removed
+    # from ApiName, and a name without any ASCII character is published as the API's id.
+    condition     = var.rest_api_name == null || length(replace(coalesce(var.rest_api_name, "-"), "/[^\\x00-\\x7F]/", "")) > 0
+    error_message = "rest_api_name has no ASCII character, so API Gateway publishes this API's metrics under its id: give the REST API's id as rest_api_name (got ${jsonencode(var.rest_api_name)})."
+  }
 }
 
 variable "http_api_id" {
@@ -325,14 +332,14 @@ variable "sns_topic_publisher_alarm_arns" {
 }
 
 variable "create_chatbot_channel" {
-  description = "Create an AWS Chatbot Slack channel configuration subscribed to the topic. The Slack workspace must have been authorised once in the Chatbot console."
+  description = "Create an Amazon Q Developer in chat applications (formerly AWS Chatbot) Slack channel configuration subscribed to the topic. The Slack workspace must have been authorised once in its console."
   type        = bool
   nullable    = false
   default     = false
 }
 
 variable "chatbot_slack_team_id" {
-  description = "Slack workspace (team) id, as shown in the Chatbot console, like T07EA123LEP. Required when create_chatbot_channel is true."
+  description = "Slack workspace (team) id, as its console shows it, like T07EA123LEP. Required when create_chatbot_channel is true."
   type        = string
   default     = null
 

@@ -107,16 +107,21 @@ def test_the_filters_leave_out_ignored_statuses_and_routes_and_a_rate_alarm_read
         assert "$.status != 404" in pattern and '$.routeKey != "GET /health"' in pattern
     alarms = {alarm["AlarmName"]: alarm for alarm in http_api.client("cloudwatch").describe_alarms()["MetricAlarms"]}
     rate = alarms[f"{NAME}-5xx-rate"]
-    assert (rate["Namespace"], rate["MetricName"], rate["Statistic"], rate["Threshold"]) == (
-        "AWS/ApiGateway",
-        "5xx",
-        "Average",
-        0.05,
-    )
-    assert {d["Name"]: d["Value"] for d in rate["Dimensions"]} == {
-        "ApiId": http_api.outputs["api_id"],
-        "Stage": "$default",
-    }
+    # Metric math over the documented sums (AWS documents no Average rate for an HTTP API's 5xx): errors / Count.
+    assert "MetricName" not in rate and rate["Threshold"] == 0.05
+    queries = {query["Id"]: query for query in rate["Metrics"]}
+    assert queries["rate"]["Expression"] == "FILL(errors, 0) / requests" and queries["rate"]["ReturnData"] is True
+    for query_id, metric_name in (("errors", "5xx"), ("requests", "Count")):
+        stat = queries[query_id]["MetricStat"]
+        assert (stat["Metric"]["Namespace"], stat["Metric"]["MetricName"], stat["Stat"]) == (
+            "AWS/ApiGateway",
+            metric_name,
+            "Sum",
+        )
+        assert {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]} == {
+            "ApiId": http_api.outputs["api_id"],
+            "Stage": "$default",
+        }
 
 
 def _notifier(http_api: Deployment) -> tuple[dict, Dependencies]:

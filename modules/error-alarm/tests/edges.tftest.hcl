@@ -153,12 +153,9 @@ run "accepts_7" {
   command = plan
 
   variables {
-    api_type                  = "HTTP"
-    create_error_rate_alarms  = true
-    stage_name                = "$default"
     create_5xx_alarm          = true
     alarm_datapoints_to_alarm = null
-    http_api_id               = "a1b2c3d4e5"
+    rest_api_name             = "éa"
   }
 }
 
@@ -166,11 +163,12 @@ run "accepts_8" {
   command = plan
 
   variables {
+    api_type                  = "HTTP"
     create_error_rate_alarms  = true
-    rest_api_name             = "orders"
+    stage_name                = "$default"
     create_5xx_alarm          = false
     alarm_datapoints_to_alarm = 1
-    stage_name                = "prod"
+    http_api_id               = "a1b2c3d4e5"
   }
 }
 
@@ -179,7 +177,10 @@ run "accepts_9" {
 
   variables {
     alarm_evaluation_periods  = 5
+    create_error_rate_alarms  = true
+    rest_api_name             = "orders"
     alarm_datapoints_to_alarm = 5
+    stage_name                = "prod"
   }
 }
 
@@ -429,6 +430,7 @@ run "refuses_6" {
     chatbot_slack_team_id    = "T07EA123LEP"
     ignore_routes            = ["GET /ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"]
     alarm_evaluation_periods = 1.5
+    rest_api_name            = "注文"
     http_api_id              = "A1B2C3D4E5"
     metric_namespace         = "café"
     chatbot_slack_channel_id = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
@@ -437,6 +439,7 @@ run "refuses_6" {
   expect_failures = [
     var.ignore_routes,
     var.alarm_evaluation_periods,
+    var.rest_api_name,
     var.http_api_id,
     var.metric_namespace,
     var.chatbot_slack_channel_id,

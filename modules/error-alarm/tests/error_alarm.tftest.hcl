@@ -449,8 +449,36 @@ run "http_api_rate_alarms_use_api_id" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.rate["5xx"].metric_name == "5xx" && aws_cloudwatch_metric_alarm.rate["5xx"].dimensions == tomap({ ApiId = "h1t2p3a4p5", Stage = "$default" })
-    error_message = "HTTP API metrics are 4xx/5xx by ApiId and Stage."
+    condition = alltrue([
+      for query in aws_cloudwatch_metric_alarm.rate["5xx"].metric_query : query.return_data == false && one(query.metric).stat == "Sum" && one(query.metric).dimensions == tomap({ ApiId = "h1t2p3a4p5", Stage = "$default" })
+      if query.id != "rate"
+    ])
+    error_message = "HTTP API metrics are 4xx/5xx and Count by ApiId and Stage, summed."
+  }
+
+  assert {
+    condition     = { for query in aws_cloudwatch_metric_alarm.rate["5xx"].metric_query : query.id => query.id == "rate" ? query.expression : one(query.metric).metric_name } == { errors = "5xx", requests = "Count", rate = "FILL(errors, 0) / requests" }
+    error_message = "An HTTP API's error rate is its documented sums, errors over requests (AWS documents no Average rate for 4xx/5xx)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.rate["5xx"].metric_name == null && aws_cloudwatch_metric_alarm.rate["5xx"].statistic == null && aws_cloudwatch_metric_alarm.rate["5xx"].threshold == 0.05
+    error_message = "The math alarm names no metric of its own and compares the fraction with the threshold."
+  }
+}
+
+run "rest_rate_alarms_look_for_the_name_as_api_gateway_publishes_it" {
+  command = plan
+
+  variables {
+    create_error_rate_alarms = true
+    rest_api_name            = "Bestellungen-ÄÖÜ-orders"
+    stage_name               = "prod"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.rate["5xx"].dimensions == tomap({ ApiName = "Bestellungen--orders", Stage = "prod" })
+    error_message = "API Gateway removes non-ASCII characters from the ApiName dimension; the alarm must look for that name."
   }
 }
 
