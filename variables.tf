@@ -412,7 +412,7 @@ variable "sns_topic_tags" {
 }
 
 variable "create_chatbot_channel" {
-  description = "Create an AWS Chatbot Slack channel configuration subscribed to the alarm topic (the workspace must be authorised once in the Chatbot console)."
+  description = "Create an Amazon Q Developer in chat applications (formerly AWS Chatbot) Slack channel configuration subscribed to the alarm topic (the workspace must be authorised once in its console)."
   type        = bool
   nullable    = false
   default     = false
@@ -500,7 +500,7 @@ variable "create_webhook_parameter" {
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/...). Ephemeral: give it on every plan and apply that creates the parameter (for example TF_VAR_slack_webhook_url); it is written to SSM and never stored in a plan or the state."
+  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/...). Ephemeral: while the bundle creates the parameter, give it on every plan, apply (a saved plan's too), refresh and destroy, for example as TF_VAR_slack_webhook_url in every CI job; it is written to SSM and never stored in a plan or the state."
   type        = string
   default     = null
   ephemeral   = true

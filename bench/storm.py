@@ -8,7 +8,8 @@ dependencies and the real sleep, and prints one JSON line, then a table:
 - exact: every count in the summary equals what was written (errors, requests, unreadable lines), and the
   delivered digest says the same number;
 - msgs, queries, rows (result rows read back), bytes scanned (summed over the queries, as Logs Insights reports
-  it) and their cost per run and per month (8,640 runs at the default schedule, $0.005 per GB scanned);
+  it), the same as a number of scans of the window (bytes scanned / the window's bytes), beside the previous
+  design's figure, and their cost per run and per month (8,640 runs at the default schedule, $0.005 per GB);
 - wall seconds, handler CPU seconds (this process: moto runs in a subprocess), peak Python memory (tracemalloc, in a
   second run: tracing slows Python down);
 - ``--rss`` also runs one 10,000-line window in a fresh interpreter, from the committed zip, and prints its peak
@@ -51,6 +52,9 @@ PRICE_PER_GB = 0.005
 MAX_BATCH_EVENTS = 10_000
 MAX_BATCH_BYTES = 1_000_000  # PutLogEvents allows 1,048,576 bytes, counting 26 bytes per event
 ERROR_STATUSES = (400, 403, 404, 429, 500, 502, 503, 504)
+# Scans of the window per run before the counts query (bench/README.md, 2026-11-26: four queries each reading every
+# line, 2,083 MB scanned for a window of about 520 MB).
+PREVIOUS_SCANS_PER_RUN = 4.0
 RESOURCES = ("/orders", "/orders/{id}", "/users/{id}", "/search", "/carts/{id}/items")
 
 
@@ -100,7 +104,7 @@ def access_line(index: int, error: bool) -> str:
 def write(logs: Any, case: Case, start_ms: int, end_ms: int) -> dict[str, int]:
     """Write the case's lines evenly over [start_ms, end_ms); return what was written, counted here."""
     per_group = case.lines // case.log_groups
-    written = {"lines": 0, "errors": 0}
+    written = {"lines": 0, "errors": 0, "bytes": 0}
     step = (end_ms - start_ms) / per_group
     for group_index in range(case.log_groups):
         group = f"/aws/apigateway/bench-{group_index:02d}"
@@ -119,6 +123,7 @@ def write(logs: Any, case: Case, start_ms: int, end_ms: int) -> dict[str, int]:
             batch_bytes += size
             written["lines"] += 1
             written["errors"] += error
+            written["bytes"] += len(message.encode())  # what Insights charges for the event (the engine: its message)
         if batch:
             logs.put_log_events(logGroupName=group, logStreamName="storm", logEvents=batch)
     return written
@@ -219,6 +224,9 @@ def main() -> int:
                 "queries": summary.get("queries"),
                 "rows_read": summary.get("rows_read"),
                 "bytes_scanned": scanned,
+                "window_bytes": written["bytes"],
+                "scans_per_run": round(scanned / written["bytes"], 3),
+                "previous_scans_per_run": PREVIOUS_SCANS_PER_RUN,
                 "cost_per_run_usd": round(scanned / 1e9 * PRICE_PER_GB, 7),
                 "cost_per_month_usd": round(scanned / 1e9 * PRICE_PER_GB * RUNS_PER_MONTH, 2),
                 "wall_s": round(wall_s, 2),
@@ -240,13 +248,15 @@ def main() -> int:
         "queries",
         "rows",
         "scanned MB",
+        "scans",
+        "before",
         "$/run",
         "$/month",
         "wall s",
         "cpu s",
         "peak MiB",
     )
-    widths = (44, 5, 4, 7, 5, 10, 10, 8, 7, 6, 8)
+    widths = (44, 5, 4, 7, 5, 10, 6, 6, 10, 8, 7, 6, 8)
 
     def row(values: tuple[Any, ...]) -> str:
         cells = [f"{values[0]!s:<{widths[0]}}"] + [
@@ -265,6 +275,8 @@ def main() -> int:
                     result["queries"],
                     result["rows_read"],
                     f"{result['bytes_scanned'] / 1e6:.1f}",
+                    f"{result['scans_per_run']:.2f}",
+                    f"{result['previous_scans_per_run']:.2f}",
                     f"{result['cost_per_run_usd']:.7f}",
                     f"{result['cost_per_month_usd']:.2f}",
                     result["wall_s"],

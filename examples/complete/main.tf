@@ -171,6 +171,9 @@ module "api_logging" {
   create_notifier_failure_queue = true
   # A digest of the alarm's period as soon as a 4xx/5xx alarm fires, besides the scheduled ones.
   enable_alarm_digest = true
+  # A route nobody should be paged for (here: deleting orders, say a batch job's expected conflicts): neither the
+  # alarms nor the notifier count it.
+  ignore_routes = ["DELETE /orders"]
 
   tags = var.tags
 }

@@ -147,7 +147,7 @@ variable "create_webhook_parameter" {
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the parameter this module creates. Ephemeral: it is needed on every plan and apply that creates the parameter, and never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the parameter this module creates. Ephemeral: while this module creates the parameter it is needed on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, and never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
   type        = string
   default     = null
   ephemeral   = true

@@ -46,7 +46,7 @@ LOOSENED = [
 
 
 def _tracked_copy(destination: Path) -> None:
-    for name in project_files("modules", "source_code", "tests/terraform"):
+    for name in project_files("modules", "source_code", "contract", "tests/terraform"):
         (destination / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, destination / name)
 

@@ -98,8 +98,12 @@ def test_log_groups_have_their_retention(complete: Deployment) -> None:
 def test_metric_filters_count_4xx_and_5xx_from_the_access_log(complete: Deployment) -> None:
     filters = complete.client("logs").describe_metric_filters(logGroupName=complete.outputs["access_log_group_name"])
     by_name = {metric_filter["filterName"]: metric_filter for metric_filter in filters["metricFilters"]}
-    assert by_name[f"{NAME}-4xx"]["filterPattern"] == "{ $.status >= 400 && $.status <= 499 }"
-    assert by_name[f"{NAME}-5xx"]["filterPattern"] == "{ $.status >= 500 }"
+    assert by_name[f"{NAME}-4xx"]["filterPattern"] == (
+        '{ $.status >= 400 && $.status <= 499 && ($.httpMethod != "DELETE" || $.resourcePath != "/orders") }'
+    )
+    assert by_name[f"{NAME}-5xx"]["filterPattern"] == (
+        '{ $.status >= 500 && ($.httpMethod != "DELETE" || $.resourcePath != "/orders") }'
+    )
     transformation = by_name[f"{NAME}-5xx"]["metricTransformations"][0]
     assert (transformation["metricNamespace"], transformation["metricName"], transformation["metricValue"]) == (
         "LogMetrics",

@@ -116,7 +116,7 @@ def test_the_usage_holds_what_the_modules_are_known_to_use(usage: Usage) -> None
         Use("data", "aws_region", ("id",), "reference"),
         Use("data", "aws_iam_policy_document", ("statement", "condition", "variable"), "argument"),
         Use("resource", "aws_cloudwatch_metric_alarm", ("arn",), "value"),  # tests/terraform/root.tftest.hcl
-        Use("data", "aws_region", ("name",), "value"),  # tests/terraform/mocks/aws.tfmock.hcl
+        Use("data", "aws_region", ("id",), "value"),  # tests/terraform/mocks/aws.tfmock.hcl
     }
     assert expected <= usage.keys(), f"missing: {sorted(expected - usage.keys())}"
 

@@ -56,6 +56,7 @@ class Request:
 
     path: str
     status: int
+    method: str = "GET"
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class EmulatorTarget(Target):
                 "$context.requestTime": datetime.fromtimestamp(timestamp / 1000, UTC).strftime(
                     "%d/%b/%Y:%H:%M:%S +0000"
                 ),
-                "$context.httpMethod": "GET",
+                "$context.httpMethod": request.method,
                 "$context.resourcePath": path,
                 "$context.path": f"/{deployment.outputs['stage_name']}{path}",
                 "$context.status": request.status,
@@ -241,7 +242,8 @@ class AwsTarget(Target):
         base = deployment.outputs["invoke_url"].rstrip("/")
         for request in requests:
             try:
-                with urllib.request.urlopen(f"{base}/{request.path.lstrip('/')}", timeout=30) as answer:
+                sent = urllib.request.Request(f"{base}/{request.path.lstrip('/')}", method=request.method)
+                with urllib.request.urlopen(sent, timeout=30) as answer:
                     status = answer.status
             except urllib.error.HTTPError as error:
                 status = error.code
