@@ -18,7 +18,12 @@ variable "log_group_names" {
 
   validation {
     condition     = length(var.log_group_names) >= local.specs.log_group_names.min_items && length(var.log_group_names) <= local.specs.log_group_names.max_items && alltrue([for name in var.log_group_names : can(regex(local.contract.patterns.log_group_name, name))])
-    error_message = "log_group_names must be ${local.rules.log_group_names} (got ${jsonencode(var.log_group_names)})."
+    error_message = "log_group_names must be ${local.rules.log_group_names} (got ${anytrue([for name in var.log_group_names : can(regex(local.contract.patterns.secret_like, name))]) ? "a value not shown" : jsonencode(var.log_group_names)})."
+  }
+
+  validation {
+    condition     = !anytrue([for name in var.log_group_names : can(regex(local.contract.patterns.secret_like, name))])
+    error_message = "log_group_names must not hold a URL or a Slack token (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
   }
 }
 
@@ -54,7 +59,12 @@ variable "ignore_routes" {
 
   validation {
     condition     = length(var.ignore_routes) <= local.specs.ignore_routes.max_items && alltrue([for route in var.ignore_routes : can(regex(local.contract.patterns.route, route))])
-    error_message = "ignore_routes must be ${local.rules.ignore_routes} (got ${jsonencode(var.ignore_routes)})."
+    error_message = "ignore_routes must be ${local.rules.ignore_routes} (got ${anytrue([for route in var.ignore_routes : can(regex(local.contract.patterns.secret_like, route))]) ? "a value not shown" : jsonencode(var.ignore_routes)})."
+  }
+
+  validation {
+    condition     = !anytrue([for route in var.ignore_routes : can(regex(local.contract.patterns.secret_like, route))])
+    error_message = "ignore_routes must not hold a URL or a Slack token (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
   }
 }
 
@@ -91,13 +101,18 @@ variable "notifier_settings" {
       )
     ])
     error_message = join(" ", [
-      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
+      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${can(regex(local.contract.patterns.secret_like, value)) ? "a value not shown" : jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
         local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
         local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
         false
       )
     ])
+  }
+
+  validation {
+    condition     = !anytrue([for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : can(regex(local.contract.patterns.secret_like, value))])
+    error_message = "notifier_settings must not hold a URL or a Slack token in ${join(", ", [for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : key if can(regex(local.contract.patterns.secret_like, value))])} (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
   }
 }
 
@@ -131,7 +146,12 @@ variable "alarm_digest_alarm_names" {
 
   validation {
     condition     = length(var.alarm_digest_alarm_names) <= local.specs.alarm_names.max_items && alltrue([for alarm in var.alarm_digest_alarm_names : can(regex(local.contract.patterns.alarm_name, alarm))]) && (length(var.alarm_digest_alarm_names) > 0 || !var.enable_alarm_digest)
-    error_message = "alarm_digest_alarm_names must be ${local.rules.alarm_names}, at least one when enable_alarm_digest is true (got ${jsonencode(var.alarm_digest_alarm_names)})."
+    error_message = "alarm_digest_alarm_names must be ${local.rules.alarm_names}, at least one when enable_alarm_digest is true (got ${anytrue([for alarm in var.alarm_digest_alarm_names : can(regex(local.contract.patterns.secret_like, alarm))]) ? "a value not shown" : jsonencode(var.alarm_digest_alarm_names)})."
+  }
+
+  validation {
+    condition     = !anytrue([for alarm in var.alarm_digest_alarm_names : can(regex(local.contract.patterns.secret_like, alarm))])
+    error_message = "alarm_digest_alarm_names must not hold a URL or a Slack token (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
   }
 }
 
@@ -179,7 +199,12 @@ variable "webhook_parameter_name" {
 
   validation {
     condition     = var.webhook_parameter_name == null ? var.create_webhook_parameter : !var.create_webhook_parameter && length(var.webhook_parameter_name) <= local.specs.webhook_parameter_name.max_length && can(regex(local.contract.patterns.ssm_parameter_name, var.webhook_parameter_name))
-    error_message = "webhook_parameter_name must be null when create_webhook_parameter is true, and otherwise ${local.rules.webhook_parameter_name} (got ${jsonencode(var.webhook_parameter_name)})."
+    error_message = "webhook_parameter_name must be null when create_webhook_parameter is true, and otherwise ${local.rules.webhook_parameter_name} (got ${can(regex(local.contract.patterns.secret_like, coalesce(var.webhook_parameter_name, "-"))) ? "a value not shown" : jsonencode(var.webhook_parameter_name)})."
+  }
+
+  validation {
+    condition     = !can(regex(local.contract.patterns.secret_like, coalesce(var.webhook_parameter_name, "-")))
+    error_message = "webhook_parameter_name must be the parameter's name, not a URL or a Slack token (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
   }
 }
 

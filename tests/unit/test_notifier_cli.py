@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -280,7 +281,17 @@ def offline_environment(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             raise AssertionError(f"unexpected boto3.client({service!r}) in a unit test")
         return clients[service]
 
+    class Session:
+        region_name = "us-east-1"
+
+        def get_credentials(self) -> object:
+            return object()
+
+        def client(self, service: str, *args: Any, **kwargs: Any) -> Any:
+            return client(service)
+
     monkeypatch.setattr(boto3, "client", client)
+    monkeypatch.setattr(cli, "aws_session", Session)
     guard = _NoDefaultDependencies()
     monkeypatch.setattr(handler, "_default_dependencies", Dependencies(guard, guard, guard, guard, guard))
     return clients
@@ -1088,11 +1099,11 @@ def test_an_event_with_odd_records_does_not_crash_the_replay(
     [
         (
             ["--log-group", "g", "--webhook-url", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
-            f"{PROG}: error: unrecognized arguments: --webhook-url [a URL, not shown]",
+            f"{PROG}: error: unrecognized arguments: --webhook-url [hidden]",
         ),
         (
             ["--log-group", "g", "https://hooks.slack.com/services/T0/B0/SECRETSECRET"],
-            f"{PROG}: error: unrecognized arguments: [a URL, not shown]",
+            f"{PROG}: error: unrecognized arguments: [hidden]",
         ),
         (
             [
@@ -1105,7 +1116,7 @@ def test_an_event_with_odd_records_does_not_crash_the_replay(
                 "https://hooks.slack.com/services/T0/B0/SECRETSECRET",
             ],
             # the URL is hidden up to the next space, the closing quote with it
-            f"{PROG} replay: error: argument --max: invalid int value: '[a URL, not shown]",
+            f"{PROG} replay: error: argument --max: must be a whole number of at least 1, got '[hidden]",
         ),
     ],
 )
@@ -1119,3 +1130,57 @@ def test_a_url_typed_by_mistake_is_not_repeated_in_the_usage_error(
     err = capsys.readouterr().err
     assert "SECRETSECRET" not in err and "hooks.slack.com" not in err
     assert err.strip().splitlines()[-1].startswith(error)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1.5", "many", "\u0661"])
+def test_replay_max_must_be_a_whole_number_of_at_least_one(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["replay", "--queue-url", "q", "--function-name", "f", "--max", value])
+
+    assert exited.value.code == 2
+    assert f"argument --max: must be a whole number of at least 1, got {value!r}" in capsys.readouterr().err
+
+
+@pytest.fixture
+def no_aws_setup(tmp_path, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """An environment where the AWS SDK finds neither a region nor credentials (empty config files)."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    (tmp_path / "config").write_text("")
+    (tmp_path / "credentials").write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setattr(cli, "aws_session", handler.aws_session)  # the real SDK's view of this environment
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["replay", "--queue-url", "q", "--function-name", "f"], ["--log-group", "g", "--dry-run"]],
+    ids=["replay", "range"],
+)
+def test_without_a_region_one_line_says_what_to_set(argv, no_aws_setup, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(
+        "error: no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or use a profile with a region (AWS_PROFILE)"
+    )
+    assert not any("Traceback" in line for line in err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["replay", "--queue-url", "q", "--function-name", "f"], ["--log-group", "g", "--dry-run"]],
+    ids=["replay", "range"],
+)
+def test_without_credentials_one_line_says_what_to_set(argv, no_aws_setup, capsys: pytest.CaptureFixture[str]) -> None:
+    no_aws_setup.setenv("AWS_REGION", "eu-west-1")
+
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(
+        "error: no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+    )
+    assert not any("Traceback" in line for line in err)

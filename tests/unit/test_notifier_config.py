@@ -146,9 +146,9 @@ def test_a_value_ending_in_a_newline_is_refused_as_the_module_refuses_it(env: st
 @pytest.mark.parametrize(
     ("env", "shown"),
     [
-        ("WEBHOOK_PARAMETER_NAME", "(got '[a URL, not shown]')."),
-        ("AWS_REGION", "(got '[a URL, not shown]')."),
-        ("LOG_GROUP_NAMES", "(got '[\"[a URL, not shown]')."),  # hidden up to the next space
+        ("WEBHOOK_PARAMETER_NAME", "(got '[hidden]')."),
+        ("AWS_REGION", "(got '[hidden]')."),
+        ("LOG_GROUP_NAMES", "(got '[\"[hidden]')."),  # hidden up to the next space
     ],
 )
 def test_a_webhook_url_pasted_into_the_wrong_setting_is_not_repeated(env: str, shown: str):

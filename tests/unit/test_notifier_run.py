@@ -464,7 +464,7 @@ def test_a_digest_slack_refuses_raises_without_the_url_and_drops_the_cached_url(
         run(scheduled_event(MINUTE), logs, clock, poster, webhook)
 
     summary = raised.value.summary
-    assert any("no_service" in problem and "[webhook]" in problem for problem in summary["problems"])
+    assert any("no_service" in problem and "[hidden]" in problem for problem in summary["problems"])
     assert summary["delivery_failed"] == 1 and summary["messages_sent"] == 0 and summary["reported"] is False
     assert "could not be delivered" in str(raised.value)
     assert webhook.invalidated == [PARAMETER]

@@ -19,6 +19,7 @@ from contextlib import closing, contextmanager, suppress
 from urllib.parse import quote
 
 import pytest
+from accesslog_notifier.redaction import redact
 from accesslog_notifier.slack import (
     MAX_ATTEMPTS,
     HttpAnswer,
@@ -26,7 +27,6 @@ from accesslog_notifier.slack import (
     TransientPostError,
     check_webhook_url,
     deliver,
-    redact,
     retry_after_seconds,
     urllib_post,
 )
@@ -253,7 +253,7 @@ def test_a_refused_url_gets_the_whole_fixed_message_whatever_the_parameter_holds
     with pytest.raises(SlackDeliveryError) as raised:
         check_webhook_url(value)
 
-    assert str(raised.value) == "the webhook parameter does not hold an https:// URL"
+    assert str(raised.value) == "the webhook parameter does not hold an https URL"
 
 
 def test_a_url_urllib_refuses_is_not_quoted_in_the_error():
@@ -282,7 +282,7 @@ def test_loopback_http_is_allowed_for_local_emulation(slack_receiver):
 def test_redact_removes_the_url_and_its_path():
     url = "https://hooks.slack.com/services/T1/B2/abcdefghijkl"
 
-    assert redact(f"failed {url} and /services/T1/B2/abcdefghijkl", url) == "failed [webhook] and [webhook]"
+    assert redact(f"failed {url} and /services/T1/B2/abcdefghijkl", [url]) == "failed [hidden] and [hidden]"
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
@@ -306,7 +306,7 @@ def test_an_answer_that_echoes_the_url_is_redacted_in_every_error_path(slack_rec
     with pytest.raises(SlackDeliveryError) as raised:
         send(url, receiver=slack_receiver)
 
-    assert "rate_limited for [webhook]" in str(raised.value)
+    assert "rate_limited for [hidden]" in str(raised.value)
     assert_secret_absent(url, str(raised.value), repr(raised.value))
 
 
@@ -346,7 +346,7 @@ def test_no_fragment_of_the_url_survives_redaction(team, bot, secret, noise):
     texts = [url, quote(url, safe=""), json.dumps(url), f"/services/{team}/{bot}/{secret}", secret, quote(secret)]
     leaked = noise.join(texts)
 
-    assert_secret_absent(url, redact(leaked, url))
+    assert_secret_absent(url, redact(leaked, [url]))
 
 
 # --- deliver's timing and bookkeeping, with a scripted poster (no network) -------------------------------------------
@@ -516,7 +516,7 @@ def test_deliveries_waits_and_retries_are_logged_naming_the_message_never_the_ur
 
     logged = [(record.levelno, record.getMessage()) for record in caplog.records]
     assert logged == [
-        (logging.WARNING, "Slack message 1 of 2 failed (HTTP 500 rollup_error at [webhook]); retrying in 1 s"),
+        (logging.WARNING, "Slack message 1 of 2 failed (HTTP 500 rollup_error at [hidden]); retrying in 1 s"),
         (logging.WARNING, "Slack rate-limited Slack message 1 of 2; waiting 3 s"),
         (logging.INFO, "delivered Slack message 1 of 2"),
         (logging.INFO, "delivered Slack message 2 of 2"),
@@ -557,24 +557,24 @@ SHORT = "http://127.0.0.1:8080/h/T1/x"
 )
 @pytest.mark.parametrize("part", [SHORT, "/h/T1/x"], ids=["url", "path"])
 def test_every_encoding_of_the_url_and_its_path_is_redacted(encode: Callable[[str], str], part: str) -> None:
-    assert redact(f"failed: {encode(part)} (retry)", SHORT) == "failed: [webhook] (retry)"
+    assert redact(f"failed: {encode(part)} (retry)", [SHORT]) == "failed: [hidden] (retry)"
 
 
 @pytest.mark.parametrize(
     ("url", "text", "expected"),
     [
-        ("http://127.0.0.1:8080/h", "POST /h refused", "POST [webhook] refused"),
+        ("http://127.0.0.1:8080/h", "POST /h refused", "POST [hidden] refused"),
         ("http://localhost/", "GET / and a/b stay", "GET / and a/b stay"),  # a bare / is no secret
         (
             "https://[hooks.slack.com/services/T1/B2/abc",
             "bad https://[hooks.slack.com/services/T1/B2/abc",
-            "bad [webhook]",
+            "bad [hidden]",
         ),
     ],
     ids=["one-letter path", "root path", "URL Python cannot parse"],
 )
 def test_redaction_takes_the_secret_and_only_the_secret(url: str, text: str, expected: str) -> None:
-    assert redact(text, url) == expected
+    assert redact(text, [url]) == expected
 
 
 # --- urllib_post against real sockets ------------------------------------------------------------------------------

@@ -459,6 +459,7 @@ run "refuses_4" {
     ignore_statuses                    = [400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420]
     ignore_routes                      = ["GET /r1", "GET /r2", "GET /r3", "GET /r4", "GET /r5", "GET /r6", "GET /r7", "GET /r8", "GET /r9", "GET /r10", "GET /r11", "GET /r12", "GET /r13", "GET /r14", "GET /r15", "GET /r16", "GET /r17", "GET /r18", "GET /r19", "GET /r20", "GET /r21"]
     notifier_schedule_interval_minutes = 25
+    notifier_settings                  = { "message_title" = "Errors https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/x" }
     alarm_digest_alarm_names           = ["a\"b"]
     slack_webhook_url                  = "ftp://example.com/x"
     notifier_log_retention_in_days     = 3654
@@ -472,6 +473,7 @@ run "refuses_4" {
     var.ignore_statuses,
     var.ignore_routes,
     var.notifier_schedule_interval_minutes,
+    var.notifier_settings,
     var.alarm_digest_alarm_names,
     var.slack_webhook_url,
     var.notifier_log_retention_in_days,
@@ -488,6 +490,7 @@ run "refuses_5" {
     log_group_names                    = ["a:b"]
     ignore_routes                      = ["MMMMMMMMMMMMMMMMM /"]
     notifier_schedule_interval_minutes = 45
+    notifier_settings                  = { "message_title" = "xoxb-1234-abcd" }
     alarm_digest_alarm_names           = ["orders-1", "orders-2", "orders-3", "orders-4", "orders-5", "orders-6", "orders-7", "orders-8", "orders-9", "orders-10", "orders-11"]
     slack_webhook_url                  = null
     notifier_security_group_ids        = ["sg-0a1b2c3"]
@@ -497,6 +500,7 @@ run "refuses_5" {
     var.log_group_names,
     var.ignore_routes,
     var.notifier_schedule_interval_minutes,
+    var.notifier_settings,
     var.alarm_digest_alarm_names,
     var.slack_webhook_url,
     var.notifier_security_group_ids,
@@ -507,19 +511,19 @@ run "refuses_6" {
   command = plan
 
   variables {
-    enable_alarm_digest                = true
-    alarm_digest_sns_topic_arn         = "arn:aws:sns:eu-west-1:123456789012:alerts"
     create_webhook_parameter           = false
     slack_webhook_url                  = null
     notifier_subnet_ids                = ["subnet-0a1b2c3d"]
+    log_group_names                    = ["hooks.slack.com/services/T0AB12CD3/B0EF45GH6/x"]
     ignore_routes                      = ["GET /ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"]
     notifier_schedule_interval_minutes = 90
-    alarm_digest_alarm_names           = []
+    alarm_digest_alarm_names           = ["400https://hooks.slack.com/services/x"]
     webhook_parameter_name             = "/ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
     notifier_security_group_ids        = ["sg-0a1b2c3d4e5f607189"]
   }
 
   expect_failures = [
+    var.log_group_names,
     var.ignore_routes,
     var.notifier_schedule_interval_minutes,
     var.alarm_digest_alarm_names,
@@ -532,16 +536,22 @@ run "refuses_7" {
   command = plan
 
   variables {
+    enable_alarm_digest                = true
+    alarm_digest_sns_topic_arn         = "arn:aws:sns:eu-west-1:123456789012:alerts"
     create_webhook_parameter           = false
     slack_webhook_url                  = null
     notifier_subnet_ids                = []
+    ignore_routes                      = ["GET /https://hooks.slack.com/services/x"]
     notifier_schedule_interval_minutes = 1439
+    alarm_digest_alarm_names           = []
     webhook_parameter_name             = "/a b"
     notifier_security_group_ids        = ["sg-0a1b2c3d"]
   }
 
   expect_failures = [
+    var.ignore_routes,
     var.notifier_schedule_interval_minutes,
+    var.alarm_digest_alarm_names,
     var.webhook_parameter_name,
     var.notifier_security_group_ids,
   ]
@@ -575,6 +585,20 @@ run "refuses_9" {
 
   expect_failures = [
     var.notifier_schedule_interval_minutes,
+    var.webhook_parameter_name,
+  ]
+}
+
+run "refuses_10" {
+  command = plan
+
+  variables {
+    create_webhook_parameter = false
+    slack_webhook_url        = null
+    webhook_parameter_name   = "hooks.slack.com/services/T0AB12CD3/B0EF45GH6/XyZ"
+  }
+
+  expect_failures = [
     var.webhook_parameter_name,
   ]
 }

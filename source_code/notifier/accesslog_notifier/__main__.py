@@ -13,7 +13,8 @@ original event, so it reports exactly the window it could not report; a message 
 succeeded. It uses the standard AWS environment and credentials (``lambda:InvokeFunction``,
 ``sqs:ReceiveMessage``, ``sqs:DeleteMessage``).
 
-Exit status: 0 when everything was reported, 1 when something was not, 2 for usage or configuration errors.
+Exit status: 0 when everything was reported, 1 when something was not, 2 for usage or configuration errors (a
+missing AWS region or credentials included: one line says what to set).
 """
 
 from __future__ import annotations
@@ -27,16 +28,18 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from accesslog_notifier.config import URL_IN_TEXT, ConfigError, load_settings
+from accesslog_notifier.config import ConfigError, load_settings
 from accesslog_notifier.events import MANUAL, Invocation
 from accesslog_notifier.handler import (
     DEFAULT_TIME_BUDGET_S,
     Dependencies,
+    aws_session,
     configure_logging,
     default_dependencies,
     run_window,
 )
 from accesslog_notifier.records import safe_text
+from accesslog_notifier.redaction import redact
 from accesslog_notifier.window import Window, parse_duration_seconds, parse_iso_ms
 
 Invoker = Callable[[str, dict[str, Any]], tuple[bool, str]]
@@ -45,6 +48,13 @@ RECEIVE_BATCH = 10  # SQS ReceiveMessage returns at most 10 messages
 # Developer Guide, "Amazon SQS short and long polling"); a long poll asks them all, so an empty answer means empty.
 RECEIVE_WAIT_S = 5
 REPLAY_VISIBILITY_S = 900
+
+
+def _positive_int(text: str) -> int:
+    """A whole number of at least 1 (``--max 0`` would replay nothing and still succeed)."""
+    if not text.strip().isascii() or not text.strip().isdigit() or len(text.strip()) > 9 or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _seconds(text: str) -> float:
@@ -62,7 +72,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors never repeat a URL (a webhook URL typed by mistake stays off the screen)."""
 
     def error(self, message: str) -> NoReturn:
-        super().error(URL_IN_TEXT.sub("[a URL, not shown]", message))
+        super().error(redact(message))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,7 +103,7 @@ def build_replay_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--queue-url", required=True, help="the failure queue (output notifier_failure_queue_url)")
     parser.add_argument("--function-name", required=True, help="the notifier function (output notifier_function_name)")
-    parser.add_argument("--max", type=int, default=100, help="replay at most this many windows (default 100)")
+    parser.add_argument("--max", type=_positive_int, default=100, help="replay at most this many windows (default 100)")
     return parser
 
 
@@ -136,7 +146,12 @@ def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings, {})
-    dependencies = dependencies or default_dependencies()
+    if dependencies is None:
+        problem = aws_setup_problem()
+        if problem:
+            print(f"{parser.prog}: error: {problem}", file=sys.stderr)
+            return 2
+        dependencies = default_dependencies()
     invocation = Invocation(MANUAL, _window(args, dependencies.now_ms(), parser))
     outcome = run_window(settings, invocation, dependencies, time_budget_s=args.time_budget, send=not args.dry_run)
     if args.dry_run:
@@ -149,9 +164,8 @@ def lambda_invoker(client: Any = None) -> Invoker:
     """Invoke the deployed function synchronously; (succeeded, what it answered)."""
 
     def invoke(function_name: str, event: dict[str, Any]) -> tuple[bool, str]:
-        import boto3
 
-        lambda_client = client or boto3.client("lambda")
+        lambda_client = client or aws_session().client("lambda")
         response = lambda_client.invoke(
             FunctionName=function_name, InvocationType="RequestResponse", Payload=json.dumps(event)
         )
@@ -229,13 +243,34 @@ def replay(queue_url: str, function_name: str, *, sqs: Any, invoke: Invoker, lim
     return results
 
 
-def replay_main(argv: Sequence[str], *, sqs: Any = None, invoke: Invoker | None = None) -> int:
-    """``replay``: returns 0 when every message was replayed (or there was none), 1 otherwise."""
-    args = build_replay_parser().parse_args(list(argv))
-    if sqs is None:
-        import boto3
+def aws_setup_problem() -> str:
+    """What is missing for the AWS SDK to make a call (a region, credentials), in one line; "" when nothing is."""
+    session = aws_session()
+    if not session.region_name:
+        return "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or use a profile with a region (AWS_PROFILE)"
+    try:
+        credentials = session.get_credentials()
+    except Exception as error:  # a broken profile or credential process: botocore raises its own errors
+        if not _is_aws_error(error):
+            raise
+        return f"the AWS credentials cannot be read ({type(error).__name__}): check AWS_PROFILE and its configuration"
+    if credentials is None:
+        return "no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+    return ""
 
-        sqs = boto3.client("sqs")
+
+def replay_main(argv: Sequence[str], *, sqs: Any = None, invoke: Invoker | None = None) -> int:
+    """``replay``: returns 0 when every message was replayed (or there was none), 1 otherwise; 2 for usage errors
+    and a missing region or credentials."""
+    parser = build_replay_parser()
+    args = parser.parse_args(list(argv))
+    if sqs is None or invoke is None:
+        problem = aws_setup_problem()
+        if problem:
+            print(f"{parser.prog}: error: {problem}", file=sys.stderr)
+            return 2
+    if sqs is None:
+        sqs = aws_session().client("sqs")
     results = replay(args.queue_url, args.function_name, sqs=sqs, invoke=invoke or lambda_invoker(), limit=args.max)
     for result in results:
         print(json.dumps(result, sort_keys=True))

@@ -18,7 +18,6 @@ result of MAX_ROWS rows may have been cut; the totals it feeds are then lower bo
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -273,15 +272,22 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value != NO_VALUE else None
 
 
+# No query scans more than this (an exabyte): a larger figure is not a measurement, and summing such figures could
+# overflow to infinity, which no later step can round or print.
+MAX_BYTES_SCANNED = 1e18
+
+
 def scanned_bytes(statistics: Mapping[str, Any] | None) -> float:
-    """``bytesScanned`` of a GetQueryResults answer (a float on AWS), 0 when absent or not a number."""
+    """``bytesScanned`` of a GetQueryResults answer (a float on AWS), 0 when absent, not a number, or implausible."""
     value = (statistics or {}).get("bytesScanned")
+    if isinstance(value, str) and len(value) > 40:
+        return 0.0  # float() of a long digit string is slow and never a real figure
     try:
         scanned = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0.0
     # NaN fails both comparisons; -0.0 is left out too (it would be shown as "-0 B").
-    return scanned if 0 < scanned < math.inf else 0.0
+    return scanned if 0 < scanned <= MAX_BYTES_SCANNED else 0.0
 
 
 __all__ = ["Row", "Rules", "Totals", "count_totals", "pick_samples", "row_fields", "safe_text", "scanned_bytes"]

@@ -15,12 +15,11 @@ from typing import Any
 
 from accesslog_notifier.contract import contract, pattern
 from accesslog_notifier.queries import longest_query_chars, max_query_chars, route_methods, sample_rows_for
+from accesslog_notifier.redaction import looks_like_a_secret, redact
 
 # Lambda's level names (the contract's) -> Python's.
 PYTHON_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARNING", "ERROR": "ERROR"}
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-# Anything that looks like a URL: a webhook URL pasted into the wrong setting must not be echoed into the logs.
-URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 
 
 class ConfigError(ValueError):
@@ -135,6 +134,13 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
             )
         if ok:
             value = tuple(dict.fromkeys(value))  # de-duplicated, order kept
+    if ok and kind in ("string", "list(string)") and "allowed" not in spec:
+        texts = [value] if kind == "string" else list(value)
+        if any(looks_like_a_secret(item) for item in texts):
+            return None, (
+                f"{env} must not hold a URL or a Slack token (the value is not shown): it reaches log lines and "
+                "Slack messages, where a webhook URL or token would leak."
+            )
     return (value, None) if ok else (None, problem)
 
 
@@ -186,5 +192,5 @@ def _limit_problems(values: Mapping[str, Any]) -> list[str]:
 
 def _shorten(text: str, limit: int = 80) -> str:
     """A value as an error message may show it: URLs hidden, at most ``limit`` characters."""
-    text = URL_IN_TEXT.sub("[a URL, not shown]", text)
+    text = redact(text)  # a webhook URL pasted into the wrong setting must not be echoed into the logs
     return text if len(text) <= limit else text[: limit - 1] + "…"

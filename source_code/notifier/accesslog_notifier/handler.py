@@ -34,11 +34,12 @@ from accesslog_notifier.insights import Clock
 from accesslog_notifier.metrics import embedded_metrics
 from accesslog_notifier.queries import sample_rows_for
 from accesslog_notifier.records import safe_text
-from accesslog_notifier.slack import Poster, SlackDeliveryError, deliver, redact, urllib_post
+from accesslog_notifier.redaction import get_logger, redact
+from accesslog_notifier.slack import Poster, SlackDeliveryError, deliver, urllib_post
 from accesslog_notifier.webhook import WebhookParameterError, WebhookUrlCache
 from accesslog_notifier.window import format_iso
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 PACKAGE_LOGGER = "accesslog_notifier"
 # botocore logs response bodies at DEBUG, which would include the decrypted webhook parameter: these loggers are
@@ -73,13 +74,20 @@ _default_dependencies: Dependencies | None = None
 _default_lock = threading.Lock()
 
 
-def _boto3_client(service: str) -> Any:
+def aws_session() -> Any:
+    """A boto3 session in the region of AWS_REGION when set (Lambda sets it; the AWS CLI reads it, boto3 alone
+    reads only AWS_DEFAULT_REGION and profiles), else boto3's own choice."""
     import boto3
+
+    return boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
+
+
+def _boto3_client(service: str) -> Any:
     from botocore.config import Config
 
     # Standard retries handle throttling; AWS_MAX_ATTEMPTS / AWS_ENDPOINT_URL from the environment still apply.
     config = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=30)
-    return boto3.session.Session().client(service, config=config)
+    return aws_session().client(service, config=config)
 
 
 def default_dependencies() -> Dependencies:
@@ -240,7 +248,7 @@ def run_window(
         "reported": not unreported,
         "bytes_scanned": round(totals.bytes_scanned),
         "elapsed_ms": round((clock.monotonic() - started) * 1000),
-        "problems": [safe_text(problem, 300) for problem in problems + totals.lower_bounds],
+        "problems": [safe_text(redact(problem), 300) for problem in problems + totals.lower_bounds],
     }
     if invocation.alarm is not None:
         summary["alarm"] = invocation.alarm.alarm_name
@@ -264,7 +272,7 @@ def _send(
         invalidate = getattr(dependencies.fetch_webhook_url, "invalidate", None)
         if error.status in WEBHOOK_REFUSED_STATUSES and callable(invalidate):
             invalidate(parameter_name)
-        return error.sent, redact(str(error), webhook_url)
+        return error.sent, redact(str(error), [webhook_url])
 
 
 def _time_budget_s(context: Any) -> float:

@@ -15,15 +15,15 @@ answers no rows (Empty); a batch whose groups can all hold data was refused for 
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from accesslog_notifier.redaction import get_logger
 from accesslog_notifier.window import MS_PER_SECOND, Window
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 MAX_LOG_GROUPS_PER_QUERY = 50
 KEEP_POLLING = frozenset({"Scheduled", "Running"})

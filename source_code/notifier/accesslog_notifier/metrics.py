@@ -8,6 +8,7 @@ the ``_aws`` member and the metric values at its root.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,9 +28,24 @@ METRICS = {
 }
 
 
+# CloudWatch takes metric values between 8.515920e-109 and 1.174271e+108 in magnitude (PutMetricData, "Value").
+MAX_VALUE = 1e108
+
+
+def metric_value(value: Any) -> float:
+    """A summary figure as a metric value; never raises (the summary is logged after a digest may have gone out, and
+    nothing after delivery may fail the run): what is not a finite number in CloudWatch's range counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    if isinstance(value, int) and abs(value) > MAX_VALUE:
+        return 0.0  # float() of a huge int would overflow
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= MAX_VALUE else 0.0
+
+
 def embedded_metrics(summary: Mapping[str, Any], function_name: str, timestamp_ms: int) -> dict[str, Any]:
     """The EMF members for a run summary: ``_aws``, the dimension, one number per metric."""
-    values = {name: float(summary.get(key) or 0) for name, (key, _) in METRICS.items()}
+    values = {name: metric_value(summary.get(key)) for name, (key, _) in METRICS.items()}
     return {
         "_aws": {
             "Timestamp": timestamp_ms,

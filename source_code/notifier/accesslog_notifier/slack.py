@@ -1,32 +1,30 @@
 """Webhook delivery, the HTTP edge: only a 200 counts as sent; 429 waits Retry-After, 5xx and network errors back off.
 
 The webhook URL is a secret: anyone holding it can post to the channel, and Slack revokes URLs it finds leaked.
-Every error leaving this module is built by :func:`failure`, which redacts the URL (whole, path, token segments;
-raw, percent-encoded and JSON-escaped) from whatever text an answer or an exception brought, and no urllib
-exception is chained (HTTPError keeps the URL). Redirects are refused, not followed: urllib would turn a 301/302/303
-into a GET and count the answer as delivered.
+Every error leaving this module is built by :func:`failure`, which redacts the URL (redaction.redact: every form of
+it, and anything shaped like a webhook URL) from whatever text an answer or an exception brought, and no urllib
+exception is chained (HTTPError keeps the URL); its log lines are redacted too. Redirects are refused, not
+followed: urllib would turn a 301/302/303 into a GET and count the answer as delivered.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import logging
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from accesslog_notifier.contract import pattern
 from accesslog_notifier.insights import Clock
 from accesslog_notifier.records import safe_text
+from accesslog_notifier.redaction import get_logger, redact
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 REQUEST_TIMEOUT_S = 10.0
 MAX_ATTEMPTS = 4  # for 5xx answers and network errors
@@ -35,8 +33,6 @@ MAX_BACKOFF_S = 8.0
 MAX_RATE_LIMITED_WAITS = 10
 DEFAULT_RETRY_AFTER_S = 1.0
 MAX_RETRY_AFTER_S = 30.0  # Slack asks for about a second; a longer wait is clamped, never trusted blindly
-REDACTED = "[webhook]"
-_TOKEN_SEGMENT = 8  # path segments this long are (part of) the secret
 
 
 @dataclass(frozen=True)
@@ -64,30 +60,9 @@ class SlackDeliveryError(Exception):
 Poster = Callable[[str, bytes, float], HttpAnswer]
 
 
-def secret_forms(url: str) -> list[str]:
-    """Every form of the webhook URL's secret parts that an error text could carry, longest first."""
-    parts = [url]
-    with suppress(ValueError):  # a URL Python cannot split has no path to take apart: the whole URL is the secret
-        path = urlsplit(url).path
-        if len(path) > 1:
-            parts.append(path)
-        parts += [segment for segment in path.split("/") if len(segment) >= _TOKEN_SEGMENT]
-    forms = set()
-    for part in parts:
-        forms.update({part, quote(part, safe=""), quote(part), part.replace("/", "\\/")})
-    return sorted((form for form in forms if form), key=len, reverse=True)
-
-
-def redact(text: str, url: str) -> str:
-    """``text`` with every form of the webhook URL's secret parts replaced by [webhook]."""
-    for form in secret_forms(url):
-        text = text.replace(form, REDACTED)
-    return text
-
-
 def failure(message: str, url: str, sent: int, status: int | None = None) -> SlackDeliveryError:
     """The one way an error leaves this module: redacted, made safe, bounded."""
-    return SlackDeliveryError(safe_text(redact(message, url), 600), sent, status)
+    return SlackDeliveryError(safe_text(redact(message, [url]), 600), sent, status)
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
@@ -131,7 +106,7 @@ def check_webhook_url(url: str) -> None:
     if not isinstance(url, str) or not pattern("webhook_url").fullmatch(url):
         # The message is fixed and never holds the value: redacting it against a value such as "t" or "URL" would
         # only mangle it.
-        raise failure("the webhook parameter does not hold an https:// URL", "", 0)
+        raise failure("the webhook parameter does not hold an https URL", "", 0)
     try:
         urllib.parse.urlsplit(url)  # what urllib will do with it: "https://[host/..." passes the pattern, not this
     except ValueError:
@@ -216,6 +191,6 @@ def deliver(
             backoff_s = min(FIRST_BACKOFF_S * 2 ** (failures - 1), MAX_BACKOFF_S)
             if failures >= MAX_ATTEMPTS or clock.monotonic() + backoff_s >= deadline:
                 raise failure(f"could not deliver {which} after {failures} attempts: {problem}", webhook_url, sent)
-            logger.warning("%s failed (%s); retrying in %g s", which, redact(problem, webhook_url), backoff_s)
+            logger.warning("%s failed (%s); retrying in %g s", which, redact(problem, [webhook_url]), backoff_s)
             clock.sleep(backoff_s)
     return sent
