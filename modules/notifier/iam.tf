@@ -1,0 +1,138 @@
+################################################################################
+# Permissions: query the watched log groups, read the one parameter, write own logs
+################################################################################
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  # IAM names are global: the region keeps the same configuration applicable in several regions.
+  name                 = "${var.name}-notifier-${data.aws_region.current.id}"
+  path                 = var.iam_role_path
+  description          = "Runs ${local.function_name}: Logs Insights on the access logs, the webhook parameter, its own logs."
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume_role.json
+  permissions_boundary = var.iam_role_permissions_boundary_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid     = "QueryWatchedLogGroups"
+    actions = ["logs:StartQuery"]
+    # StartQuery is authorised on the log group ARN; the :* form is what some tools and older policies use.
+    resources = flatten([for arn in local.watched_log_group_arns : [arn, "${arn}:*"]])
+  }
+
+  statement {
+    #checkov:skip=CKV_AWS_356:GetQueryResults and StopQuery take a query id and support no resource-level permissions (Service Authorization Reference, Amazon CloudWatch Logs); StartQuery, which chooses the log groups, is scoped to them above.
+    sid       = "ReadAndStopOwnQueries"
+    actions   = ["logs:GetQueryResults", "logs:StopQuery"]
+    resources = ["*"]
+  }
+
+  statement {
+    # When StartQuery refuses a window (a log group created after it, or past its retention), the function asks each
+    # group's creation time and retention rather than trusting the refusal's wording. DescribeLogGroups is granted
+    # on the log-group:* pattern, as the CloudWatch Logs User Guide asks ("Logs sent to CloudWatch Logs": set the
+    # Resource of logs:DescribeLogGroups to a * wildcard, not a single log group).
+    sid       = "DescribeLogGroupsOfRefusedRanges"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:*"]
+  }
+
+  statement {
+    sid       = "ReadWebhookParameter"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.webhook_parameter_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.webhook_parameter_kms_key_arn == null ? [] : [var.webhook_parameter_kms_key_arn]
+
+    content {
+      sid       = "DecryptWebhookParameter"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      # Only for SSM, and only to decrypt this parameter.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${data.aws_region.current.id}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:PARAMETER_ARN"
+        values   = [local.webhook_parameter_arn]
+      }
+    }
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  dynamic "statement" {
+    # Lambda sends a failed run's record to the on-failure destination with the function's own role.
+    for_each = var.create_notifier_failure_queue ? [1] : []
+
+    content {
+      sid       = "SendFailedRunsToTheQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [one(aws_sqs_queue.failures[*].arn)]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.notifier_kms_key_arn == null ? [] : [1]
+
+    content {
+      sid       = "DecryptOwnEnvironment"
+      actions   = ["kms:Decrypt"]
+      resources = [var.notifier_kms_key_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.create_notifier_failure_queue && var.notifier_failure_queue_kms_key_arn != null ? [1] : []
+
+    content {
+      sid       = "EncryptForTheQueue"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [var.notifier_failure_queue_kms_key_arn]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "query-access-logs-and-notify"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+# In a VPC, Lambda creates network interfaces with the function's role; X-Ray needs its role to send segments.
+resource "aws_iam_role_policy_attachment" "vpc_access" {
+  count = length(var.notifier_subnet_ids) > 0 ? 1 : 0
+
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+resource "aws_iam_role_policy_attachment" "xray" {
+  count = var.enable_notifier_tracing ? 1 : 0
+
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
