@@ -1,7 +1,7 @@
 """The notifier's environment as an operator meets it: what a refused value is told, dry runs, the region.
 
 Every rule at both edges is tested by test_settings_contract.py; here, what the messages say. The rules are worded as
-the notifier module's validation words them (modules/notifier/main.tf, ``rules``; the module is split by concern: iam.tf, function.tf, schedule.tf, failures.tf, digest.tf, webhook.tf, queries.tf, kms.tf), the bounds read from contract.json.
+the notifier module's validation words them (modules/notifier/main.tf, ``rules``), the bounds read from contract.json.
 """
 
 from __future__ import annotations
