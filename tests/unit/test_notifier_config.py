@@ -97,7 +97,7 @@ def test_a_list_setting_keeps_its_order_and_drops_repeats(env: str, raw: str, ke
 
 def test_a_dry_run_needs_no_webhook_and_reads_every_other_setting():
     settings = load_settings({"LOG_GROUP_NAMES": REQUIRED["LOG_GROUP_NAMES"], "TOP_N": "7"}, require_webhook=False)
-    assert settings.webhook_parameter_name is None
+    assert settings.webhook_parameter_name == ""
     assert (settings.log_group_names, settings.top_n, settings.log_level) == (("/aws/apigateway/a",), 7, "INFO")
 
 

@@ -497,7 +497,7 @@ def test_an_unreadable_webhook_parameter_is_an_unreported_window(logs, clock, po
 
 def test_without_a_webhook_parameter_the_digest_cannot_be_sent(logs, clock, poster, webhook) -> None:
     logs.put(GROUP, spread(2, status=500))
-    settings = dataclasses.replace(load_settings(environment()), webhook_parameter_name=None)
+    settings = dataclasses.replace(load_settings(environment()), webhook_parameter_name="")
     dependencies = Dependencies(logs, webhook, poster, clock.as_clock(), clock.now_ms)
 
     outcome = run_window(settings, Invocation(MANUAL, Window(START, END)), dependencies, time_budget_s=60)

@@ -23,6 +23,20 @@ SPECS: dict[str, dict[str, Any]] = contract()["settings"]
 REQUIRED = {"LOG_GROUP_NAMES": json.dumps(["/aws/apigateway/a"]), "WEBHOOK_PARAMETER_NAME": "/a/webhook"}
 
 
+STRING_EXAMPLES = {
+    "ssm_parameter_name": ("/a", "x"),
+    "slack_channel_id": ("C0", "A"),
+    "dynamodb_table_name": ("abc", "x"),
+    "webhook_url": ("https://slack.com/api", "x"),
+    "slack_mention": ("S00000000", "0"),
+}
+# What a setting needs beside it to be accepted (quiet hours are kept in the state table until they end).
+NEEDS = {
+    "QUIET_HOURS": {"STATE_TABLE_NAME": "incidents"},
+    "SLACK_DELIVERY": {"SLACK_CHANNEL_ID": "C07EZ1ABC23", "BOT_TOKEN_PARAMETER_NAME": "/a/token"},
+}
+
+
 def edges(spec: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     """(raw environment value, accepted?) at every edge of one rule."""
     kind = spec["type"]
@@ -47,17 +61,24 @@ def edges(spec: dict[str, Any]) -> Iterator[tuple[str, bool]]:
             yield f"{value} ", False
     elif kind == "string":
         low, high = spec["min_length"], spec["max_length"]
-        base = "/a" if "pattern" in spec else "t"
-        yield base.ljust(max(low, len(base)), "x"), True
-        yield base.ljust(high, "x"), True
-        yield base.ljust(high + 1, "x"), False
+        # A value of each pattern, and a character that keeps it matching when repeated (from the documented
+        # formats: SSM names, Slack channel and user group ids, DynamoDB table names, URLs).
+        base, pad = STRING_EXAMPLES.get(spec.get("pattern"), ("t", "x"))
+        yield base.ljust(max(low, len(base)), pad), True
+        yield base.ljust(high, pad), True
+        yield base.ljust(high + 1, pad), False
         if low > 1:
             yield base[: low - 1], False
         if "pattern" in spec:
             yield "/has space", False
     elif kind == "list(string)":
         low, high = spec["min_items"], spec["max_items"]
-        example = {"log_group_name": "/aws/apigateway/g{}", "route": "GET /items/{}", "alarm_name": "orders-5xx-{}"}
+        example = {
+            "log_group_name": "/aws/apigateway/g{}",
+            "route": "GET /items/{}",
+            "alarm_name": "orders-5xx-{}",
+            "quiet_window": "Mon 0{}:00-07:30 UTC",
+        }
         names = [example[spec["item_pattern"]].format(index) for index in range(high + 1)]
         yield json.dumps(names[: max(low, 1)]), True
         yield json.dumps(names[:high]), True
@@ -89,7 +110,7 @@ CASES = [
 
 @pytest.mark.parametrize(("env", "raw", "accepted"), CASES)
 def test_each_setting_at_its_edges(env: str, raw: str, accepted: bool) -> None:
-    environ = {**REQUIRED, env: raw}
+    environ = {**REQUIRED, **NEEDS.get(env, {}), env: raw}
     if accepted:
         load_settings(environ)
     else:
@@ -102,8 +123,10 @@ def test_each_setting_at_its_edges(env: str, raw: str, accepted: bool) -> None:
 @pytest.mark.parametrize("key", [key for key, spec in SPECS.items() if "default" in spec])
 def test_a_missing_or_empty_setting_takes_its_declared_default(key: str) -> None:
     spec = SPECS[key]
-    for environ in (REQUIRED, {**REQUIRED, spec["env"]: ""}):
-        value = getattr(load_settings(environ), key)
+    others = {env: value for env, value in REQUIRED.items() if env != spec["env"]}
+    for environ in (others, {**others, spec["env"]: ""}):
+        # The webhook's parameter has a default only where no webhook is needed: a dry run.
+        value = getattr(load_settings(environ, require_webhook=key != "webhook_parameter_name"), key)
         default = spec["default"]
         expected = (
             PYTHON_LOG_LEVELS[default]

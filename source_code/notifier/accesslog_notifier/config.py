@@ -15,6 +15,7 @@ from typing import Any
 
 from accesslog_notifier.contract import contract, pattern
 from accesslog_notifier.queries import longest_query_chars, max_query_chars, route_methods, sample_rows_for
+from accesslog_notifier.quiet import QuietWindow, parse_quiet_window
 from accesslog_notifier.redaction import looks_like_a_secret, redact
 
 # Lambda's level names (the contract's) -> Python's.
@@ -31,7 +32,12 @@ class Settings:
     """Everything a run needs to know besides the event and its dependencies."""
 
     log_group_names: tuple[str, ...]
-    webhook_parameter_name: str | None
+    webhook_parameter_name: str
+    slack_delivery: str
+    bot_token_parameter_name: str
+    slack_channel_id: str
+    slack_api_url: str
+    state_table_name: str
     error_status_threshold: int
     schedule_interval_minutes: int
     ignore_statuses: tuple[int, ...]
@@ -46,7 +52,16 @@ class Settings:
     max_messages: int
     message_title: str
     log_level: str  # Python's name (WARNING, not WARN)
+    incident_quiet_windows: int = 2
+    critical_5xx_count: int = 0
+    critical_5xx_rate_percent: float = 0.0
+    critical_mention: str = ""
+    quiet_hours: tuple[QuietWindow, ...] = ()
     region: str | None = None
+
+    @property
+    def app_delivery(self) -> bool:
+        return self.slack_delivery == "app"
 
     @property
     def schedule_interval_seconds(self) -> int:
@@ -134,7 +149,8 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
             )
         if ok:
             value = tuple(dict.fromkeys(value))  # de-duplicated, order kept
-    if ok and kind in ("string", "list(string)") and "allowed" not in spec:
+    # URL settings (the Slack API's base) are URLs by design; every other text must not look like a secret.
+    if ok and kind in ("string", "list(string)") and "allowed" not in spec and spec.get("pattern") != "webhook_url":
         texts = [value] if kind == "string" else list(value)
         if any(looks_like_a_secret(item) for item in texts):
             return None, (
@@ -153,12 +169,12 @@ def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -
     problems: list[str] = []
     values: dict[str, Any] = {}
     for name, spec in contract()["settings"].items():
-        if name == "webhook_parameter_name" and not require_webhook and not environ.get(spec["env"]):
-            values[name] = None
-            continue
         values[name], problem = parse_setting(name, environ.get(spec["env"]))
         if problem:
             problems.append(problem)
+    problems += _delivery_problems(values, require_webhook)
+    quiet_hours, quiet_problems = _quiet_hours(values)
+    problems += quiet_problems
 
     region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip() or None
     if region is not None and REGION_PATTERN.fullmatch(region) is None:
@@ -169,7 +185,43 @@ def load_settings(environ: Mapping[str, str], *, require_webhook: bool = True) -
     if problems:
         raise ConfigError("Invalid notifier configuration:\n- " + "\n- ".join(problems))
     values["log_level"] = PYTHON_LOG_LEVELS[values["log_level"]]
+    values["quiet_hours"] = quiet_hours
     return Settings(**values, region=region)
+
+
+def _env(name: str) -> str:
+    return str(contract()["settings"][name]["env"])
+
+
+def _delivery_problems(values: Mapping[str, Any], require_secret: bool) -> list[str]:
+    """What each delivery needs (the module passes exactly that): webhook: its parameter; app: the bot token's
+    parameter and a channel. A dry run posts nothing, so it needs no secret."""
+    if values.get("slack_delivery") == "app":
+        needed = ["slack_channel_id"] + (["bot_token_parameter_name"] if require_secret else [])
+    else:
+        needed = ["webhook_parameter_name"] if require_secret else []
+    delivery = values.get("slack_delivery") or "webhook"
+    return [
+        f"{_env(name)} is required with {delivery} delivery: {describe_rule(contract()['settings'][name])}."
+        for name in needed
+        if values.get(name) == ""
+    ]
+
+
+def _quiet_hours(values: Mapping[str, Any]) -> tuple[tuple[QuietWindow, ...], list[str]]:
+    """The quiet windows, parsed (time zones included), and what is wrong with them."""
+    windows, problems = [], []
+    for text in values.get("quiet_hours") or ():
+        try:
+            windows.append(parse_quiet_window(text))
+        except ValueError as error:
+            problems.append(f"{_env('quiet_hours')}: {_shorten(text)!r}: {error}.")
+    if windows and not values.get("state_table_name"):
+        problems.append(
+            f"{_env('quiet_hours')} needs {_env('state_table_name')}: what quiet hours hold is kept there until they "
+            "end."
+        )
+    return tuple(windows), problems
 
 
 def _limit_problems(values: Mapping[str, Any]) -> list[str]:
