@@ -546,7 +546,10 @@ def test_the_lambda_runtimes_log_level_is_left_alone(aws, boto_session, slack_re
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR (got 'LOUD')."),
         ({"SCHEDULE_INTERVAL_MINUTES": "7"}, "SCHEDULE_INTERVAL_MINUTES must be one of 1, 2, 3, 4, 5, 6, 10, 12"),
         ({"AWS_REGION": "mars"}, "AWS_REGION must be a region name such as eu-west-1 (got 'mars')."),
-        ({"WEBHOOK_PARAMETER_NAME": ""}, "WEBHOOK_PARAMETER_NAME is required: a string of 1 to 1011 characters"),
+        (
+            {"WEBHOOK_PARAMETER_NAME": ""},
+            "WEBHOOK_PARAMETER_NAME is required with webhook delivery: a string of 1 to 1011 characters",
+        ),
     ],
 )
 def test_configuration_errors_say_what_is_wrong_and_what_is_allowed(overrides, message):

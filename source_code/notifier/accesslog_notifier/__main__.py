@@ -2,6 +2,7 @@
 
     python -m accesslog_notifier --log-group NAME [--since 15m | --start ISO --end ISO] [--dry-run]
     python -m accesslog_notifier replay --queue-url URL --function-name NAME [--max N]
+    python -m accesslog_notifier mute --function-name NAME --for 30m [--reason TEXT] | --end
 
 The first form runs the same check as the Lambda (settings from the same environment variables; the flags win)
 over any range. The webhook URL is never accepted on the command line, where shell history and process lists would
@@ -12,6 +13,11 @@ run that failed for good, its ``requestPayload`` the original event) and invokes
 original event, so it reports exactly the window it could not report; a message is deleted once the function
 succeeded. It uses the standard AWS environment and credentials (``lambda:InvokeFunction``,
 ``sqs:ReceiveMessage``, ``sqs:DeleteMessage``).
+
+``mute`` silences a deployed notifier for a while, e.g. from a deploy pipeline: its runs post nothing until then,
+and the first run after posts one message with what the mute held (nothing goes unreported). It reads the
+function's state table and log groups from its configuration (``lambda:GetFunctionConfiguration``) and writes the
+mute (``dynamodb:PutItem``; ``--end`` deletes it: ``dynamodb:DeleteItem``).
 
 Exit status: 0 when everything was reported, 1 when something was not, 2 for usage or configuration errors (a
 missing AWS region or credentials included: one line says what to set).
@@ -25,6 +31,7 @@ import logging
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -39,8 +46,9 @@ from accesslog_notifier.handler import (
     run_window,
 )
 from accesslog_notifier.records import safe_text
-from accesslog_notifier.redaction import redact
-from accesslog_notifier.window import Window, parse_duration_seconds, parse_iso_ms
+from accesslog_notifier.redaction import looks_like_a_secret, redact
+from accesslog_notifier.state import StateError, StateStore, scope_of
+from accesslog_notifier.window import Window, format_iso, parse_duration_seconds, parse_iso_ms
 
 Invoker = Callable[[str, dict[str, Any]], tuple[bool, str]]
 RECEIVE_BATCH = 10  # SQS ReceiveMessage returns at most 10 messages
@@ -122,6 +130,8 @@ def main(argv: Sequence[str] | None = None, *, dependencies: Dependencies | None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["replay"]:
         return replay_main(argv[1:])
+    if argv[:1] == ["mute"]:
+        return mute_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.log_groups:
@@ -276,6 +286,83 @@ def replay_main(argv: Sequence[str], *, sqs: Any = None, invoke: Invoker | None 
         print(json.dumps(result, sort_keys=True))
     print(f"{sum(r['replayed'] for r in results)} of {len(results)} window(s) replayed", file=sys.stderr)
     return 0 if all(result["replayed"] for result in results) else 1
+
+
+def build_mute_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m accesslog_notifier mute",
+        description="Post nothing for a while (a deploy, planned work); what was held is posted when the mute ends.",
+    )
+    parser.add_argument("--function-name", required=True, help="the notifier function (output notifier_function_name)")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--for", dest="duration", metavar="DURATION", help="e.g. 30m, 2h (at most 7d)")
+    when.add_argument("--end", action="store_true", help="end the mute now (the next run posts what it held)")
+    parser.add_argument("--reason", default="", help="said in the summary, e.g. 'deploy 1.4.2' (no secrets)")
+    return parser
+
+
+MAX_MUTE_S = 7 * 86400
+
+
+def mute_main(
+    argv: Sequence[str], *, lambda_client: Any = None, dynamodb: Any = None, now_ms: int | None = None
+) -> int:
+    """``mute``: 0 when the mute was set or ended, 2 for usage errors and a function without a state table."""
+    parser = build_mute_parser()
+    args = parser.parse_args(list(argv))
+    seconds = 0
+    if args.duration is not None:
+        try:
+            seconds = parse_duration_seconds(args.duration)
+        except ValueError as error:
+            parser.error(str(error))
+        if seconds > MAX_MUTE_S:
+            parser.error(f"--for is at most 7d (got {args.duration})")
+    if looks_like_a_secret(args.reason):
+        parser.error("--reason must not hold a URL or a token: it is posted to Slack")
+    if lambda_client is None or dynamodb is None:
+        problem = aws_setup_problem()
+        if problem:
+            print(f"{parser.prog}: error: {problem}", file=sys.stderr)
+            return 2
+        session = aws_session()
+        lambda_client = lambda_client or session.client("lambda")
+        dynamodb = dynamodb or session.client("dynamodb")
+    try:
+        configuration = lambda_client.get_function_configuration(FunctionName=args.function_name)
+    except Exception as error:
+        if not _is_aws_error(error):
+            raise
+        print(f"{parser.prog}: error: {safe_text(redact(str(error)), 300)}", file=sys.stderr)
+        return 2
+    variables = (configuration.get("Environment") or {}).get("Variables") or {}
+    table = variables.get("STATE_TABLE_NAME", "")
+    try:
+        groups = json.loads(variables.get("LOG_GROUP_NAMES", "[]"))
+    except ValueError:
+        groups = []
+    if not table or not isinstance(groups, list) or not groups:
+        print(
+            f"{parser.prog}: error: {args.function_name} has no state table (create_state_table), so it cannot be "
+            "muted",
+            file=sys.stderr,
+        )
+        return 2
+    store = StateStore(dynamodb, table, scope_of(groups))
+    now = now_ms if now_ms is not None else time.time_ns() // 1_000_000
+    try:
+        if args.end:
+            store.clear_mute()
+            print(f"{args.function_name}: mute ended; the next run posts what it held")
+        else:
+            until = now + seconds * 1000
+            reason = safe_text(args.reason, 120) or "a mute"
+            store.set_mute(until, reason, now_ms=now)
+            print(f"{args.function_name}: muted until {format_iso(until)} ({reason})")
+    except StateError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from typing import Any
 from accesslog_notifier.contract import contract, pattern
 from accesslog_notifier.queries import longest_query_chars, max_query_chars, route_methods, sample_rows_for
 from accesslog_notifier.quiet import QuietWindow, parse_quiet_window
-from accesslog_notifier.redaction import looks_like_a_secret, redact
+from accesslog_notifier.redaction import looks_like_a_secret, looks_like_a_webhook, redact
 
 # Lambda's level names (the contract's) -> Python's.
 PYTHON_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARNING", "ERROR": "ERROR"}
@@ -149,10 +149,12 @@ def parse_setting(name: str, raw: str | None) -> tuple[Any, str | None]:
             )
         if ok:
             value = tuple(dict.fromkeys(value))  # de-duplicated, order kept
-    # URL settings (the Slack API's base) are URLs by design; every other text must not look like a secret.
-    if ok and kind in ("string", "list(string)") and "allowed" not in spec and spec.get("pattern") != "webhook_url":
+    # URL settings (the Slack API's base) are URLs by design, but never a webhook or a token; every other text must
+    # not look like a URL or a secret at all.
+    if ok and kind in ("string", "list(string)") and "allowed" not in spec:
         texts = [value] if kind == "string" else list(value)
-        if any(looks_like_a_secret(item) for item in texts):
+        check = looks_like_a_webhook if spec.get("pattern") == "webhook_url" else looks_like_a_secret
+        if any(check(item) for item in texts):
             return None, (
                 f"{env} must not hold a URL or a Slack token (the value is not shown): it reaches log lines and "
                 "Slack messages, where a webhook URL or token would leak."

@@ -1,4 +1,5 @@
-"""The Lambda handler: event -> window -> queries -> totals -> digest -> Slack, then one summary log line.
+"""The Lambda handler: event -> window -> queries -> totals -> digest -> delivery (mutes, incidents, Slack), then one
+summary log line.
 
 What a run promises (the module README and CONTRIBUTING.md say it to people):
 
@@ -10,8 +11,11 @@ What a run promises (the module README and CONTRIBUTING.md say it to people):
   that window, and Lambda's AsyncEventsDropped sets off the failure alarm.
 - Every run logs one summary line, which also carries its CloudWatch metrics (metrics.py).
 
-Dependencies (Logs client, webhook reader, HTTP poster, clock) are injectable; the defaults are created once per
-container, and boto3 picks up ``AWS_ENDPOINT_URL`` so the same code runs against the emulator.
+- A retried or replayed run of a window already reported posts and counts nothing again (the state table says it
+  was done); without the table, a window is one standalone digest.
+
+Dependencies (Logs and DynamoDB clients, the SSM secret reader, HTTP posters, clock) are injectable; the defaults
+are created once per container, and boto3 picks up ``AWS_ENDPOINT_URL`` so the same code runs against the emulator.
 """
 
 from __future__ import annotations
@@ -26,17 +30,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accesslog_notifier.aggregate import Rules, Totals
+from accesslog_notifier.channels import AppChannel, WebhookChannel
 from accesslog_notifier.config import Settings, load_settings
-from accesslog_notifier.counting import count_window
+from accesslog_notifier.counting import Counted, count_window
+from accesslog_notifier.delivery import Channel, Delivered, Options, deliver_window
+from accesslog_notifier.delivery import Window as DeliveryWindow
 from accesslog_notifier.digest import AlarmContext, Report, build_messages
-from accesslog_notifier.events import ALARM, IGNORED, INVALID, Invocation, classify, scheduled_runs_covering
+from accesslog_notifier.events import ALARM, IGNORED, INVALID, MANUAL, Invocation, classify, scheduled_runs_covering
+from accesslog_notifier.incidents import WindowFacts, is_critical
 from accesslog_notifier.insights import Clock
 from accesslog_notifier.metrics import embedded_metrics
 from accesslog_notifier.queries import sample_rows_for
 from accesslog_notifier.records import safe_text
 from accesslog_notifier.redaction import get_logger, redact
-from accesslog_notifier.slack import Poster, SlackDeliveryError, deliver, urllib_post
-from accesslog_notifier.webhook import WebhookParameterError, WebhookUrlCache
+from accesslog_notifier.slack import Poster, urllib_post
+from accesslog_notifier.slack_api import ApiPoster, api_post
+from accesslog_notifier.state import StateStore, scope_of
+from accesslog_notifier.webhook import WebhookUrlCache
 from accesslog_notifier.window import format_iso
 
 logger = get_logger(__name__)
@@ -48,7 +58,6 @@ SDK_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer")
 DEFAULT_TIME_BUDGET_S = 300.0
 FINAL_RESERVE_S = 1.0  # to log the summary and return after the last Slack attempt
 SLACK_RESERVE_MAX_S = 30.0  # kept back from the queries for delivery (Retry-After waits, backoff)
-WEBHOOK_REFUSED_STATUSES = frozenset({403, 404, 410})
 
 
 class NotifierError(Exception):
@@ -64,10 +73,12 @@ class Dependencies:
     """What a run talks to. Tests build their own; Lambda uses :func:`default_dependencies`."""
 
     logs_client: Any
-    fetch_webhook_url: Callable[[str], str]
+    fetch_webhook_url: Callable[[str], str]  # reads an SSM SecureString by name: the webhook URL or the bot token
     post: Poster = urllib_post
     clock: Clock = field(default_factory=Clock)
     now_ms: Callable[[], int] = field(default=lambda: time.time_ns() // 1_000_000)
+    api_post: ApiPoster = api_post
+    dynamodb_client: Callable[[], Any] | None = None  # made when the state table is first used
 
 
 _default_dependencies: Dependencies | None = None
@@ -102,8 +113,17 @@ def default_dependencies() -> Dependencies:
                     ssm_clients.append(_boto3_client("ssm"))
                 return ssm_clients[0]
 
+            dynamodb_clients: list[Any] = []
+
+            def dynamodb_client() -> Any:
+                if not dynamodb_clients:
+                    dynamodb_clients.append(_boto3_client("dynamodb"))
+                return dynamodb_clients[0]
+
             _default_dependencies = Dependencies(
-                logs_client=_boto3_client("logs"), fetch_webhook_url=WebhookUrlCache(ssm_client)
+                logs_client=_boto3_client("logs"),
+                fetch_webhook_url=WebhookUrlCache(ssm_client),
+                dynamodb_client=dynamodb_client,
             )
         return _default_dependencies
 
@@ -159,78 +179,201 @@ def run_window(
     *,
     time_budget_s: float,
     send: bool = True,
+    run_id: str = "",
 ) -> RunOutcome:
     """Count ``invocation.window``, build the digest and (with ``send``) deliver it; never raises for run-time
     problems: the outcome says whether the window went unreported."""
     assert invocation.window is not None
-    window = invocation.window
     clock = dependencies.clock
     started = clock.monotonic()
     final_deadline = started + time_budget_s - FINAL_RESERVE_S
     query_deadline = final_deadline - min(SLACK_RESERVE_MAX_S, time_budget_s / 4)
 
-    counted_window = count_window(
+    counted = _count(settings, invocation, dependencies, query_deadline)
+    payloads = _digest(settings, invocation, counted, dependencies) if counted.counted else []
+    delivered = Delivered()
+    if send and counted.counted:
+        delivered = _deliver(
+            settings, invocation, counted, payloads, dependencies, final_deadline, run_id, time_budget_s
+        )
+    unreported = delivered.unreported
+    if not counted.counted:
+        unreported = "no counting query answered, so the window could not be counted"
+    summary = _summary(settings, invocation, counted, payloads, delivered, unreported, clock.monotonic() - started)
+    return RunOutcome(summary, payloads, unreported)
+
+
+def _count(settings: Settings, invocation: Invocation, dependencies: Dependencies, deadline: float) -> Counted:
+    assert invocation.window is not None
+    return count_window(
         dependencies.logs_client,
-        window,
+        invocation.window,
         settings.log_group_names,
         rules=Rules(settings.error_status_threshold, frozenset(settings.ignore_statuses), settings.ignore_routes),
         sample_count=settings.sample_count,
         sample_rows=sample_rows_for(settings.sample_count),
         concurrency=settings.query_concurrency,
-        deadline=query_deadline,
-        clock=clock,
+        deadline=deadline,
+        clock=dependencies.clock,
         now_ms=dependencies.now_ms,
     )
-    totals, problems, counted = counted_window.totals, list(counted_window.problems), counted_window.counted
-    outcomes = counted_window.outcomes
-    region = _region(settings, dependencies.logs_client)
 
-    alarm = None
+
+def _alarm_context(settings: Settings, invocation: Invocation) -> AlarmContext | None:
+    if invocation.alarm is None or invocation.window is None:
+        return None
+    runs = scheduled_runs_covering(
+        invocation.window, settings.schedule_interval_minutes, settings.ingestion_lag_seconds
+    )
+    notice = invocation.alarm
+    return AlarmContext(
+        notice.alarm_name,
+        notice.state_change_ms,
+        tuple(run_window for _, run_window in runs),
+        tuple(minute for minute, _ in runs),
+        judged_ms=notice.datapoints_ms,
+        period_seconds=notice.period_seconds,
+        evaluation_periods=notice.evaluation_periods,
+        lag_seconds=settings.ingestion_lag_seconds,
+    )
+
+
+def _digest(
+    settings: Settings, invocation: Invocation, counted: Counted, dependencies: Dependencies
+) -> list[dict[str, Any]]:
+    """The window's digest payloads, when the window is worth reporting (else none)."""
+    assert invocation.window is not None
+    if not worth_reporting(counted.totals, settings, invocation.kind):
+        return []
+    report = Report(
+        title=settings.message_title,
+        window=invocation.window,
+        log_group_names=settings.log_group_names,
+        region=_region(settings, dependencies.logs_client),
+        insights_query=counted.queries.samples_for(invocation.window) or counted.queries.counts,
+        threshold=settings.error_status_threshold,
+        totals=counted.totals,
+        queries_run=sum(1 for outcome in counted.outcomes if outcome.query_id),
+        ignore_statuses=settings.ignore_statuses,
+        ignore_routes=settings.ignore_routes,
+        alarm=_alarm_context(settings, invocation),
+    )
+    return build_messages(report, top_n=settings.top_n, max_messages=settings.max_messages)
+
+
+def window_facts(settings: Settings, totals: Totals, start_ms: int, end_ms: int) -> WindowFacts:
+    """What a window brings to its incident: counts, past the noise thresholds or not, critical or not."""
+    errors_5xx = sum(count for status, count in totals.errors_by_status.items() if status >= 500)
+    errors_enough = totals.errors >= max(settings.min_errors, 1)
+    reportable = errors_enough and 100 * totals.errors >= settings.min_error_rate_percent * totals.requests
+    return WindowFacts(
+        start_ms=start_ms,
+        end_ms=end_ms,
+        errors=totals.errors,
+        requests=totals.requests,
+        errors_5xx=errors_5xx,
+        errors_by_minute=dict(totals.errors_by_minute),
+        reportable=reportable,
+        critical=is_critical(
+            errors_5xx, totals.requests, settings.critical_5xx_count, settings.critical_5xx_rate_percent
+        ),
+    )
+
+
+def _window_key(invocation: Invocation) -> str:
+    assert invocation.window is not None
     if invocation.alarm is not None:
-        runs = scheduled_runs_covering(window, settings.schedule_interval_minutes, settings.ingestion_lag_seconds)
-        notice = invocation.alarm
-        alarm = AlarmContext(
-            notice.alarm_name,
-            notice.state_change_ms,
-            tuple(run_window for _, run_window in runs),
-            tuple(minute for minute, _ in runs),
-            judged_ms=notice.datapoints_ms,
-            period_seconds=notice.period_seconds,
-            evaluation_periods=notice.evaluation_periods,
-            lag_seconds=settings.ingestion_lag_seconds,
+        return f"window#alarm#{invocation.alarm.alarm_name}#{invocation.alarm.state_change_ms}"
+    return f"window#{invocation.kind}#{invocation.window.start_ms}-{invocation.window.end_ms}"
+
+
+def _deliver(
+    settings: Settings,
+    invocation: Invocation,
+    counted: Counted,
+    payloads: list[dict[str, Any]],
+    dependencies: Dependencies,
+    deadline: float,
+    run_id: str,
+    time_budget_s: float,
+) -> Delivered:
+    """Mutes, the incident and Slack (delivery.deliver_window), through the channel the settings choose."""
+    assert invocation.window is not None
+    window, clock = invocation.window, dependencies.clock
+    now_ms = dependencies.now_ms()
+
+    def channel() -> Channel:
+        if settings.app_delivery:
+            return AppChannel(
+                dependencies.fetch_webhook_url,
+                settings.bot_token_parameter_name,
+                channel_id=settings.slack_channel_id,
+                api_url=settings.slack_api_url,
+                clock=clock,
+                deadline=deadline,
+                post=dependencies.api_post,
+            )
+        return WebhookChannel(
+            dependencies.fetch_webhook_url,
+            settings.webhook_parameter_name,
+            clock=clock,
+            deadline=deadline,
+            post=dependencies.post,
         )
-    payloads: list[dict[str, Any]] = []
-    if counted and worth_reporting(totals, settings, invocation.kind):
-        report = Report(
+
+    store = None
+    if settings.state_table_name and dependencies.dynamodb_client is not None and invocation.kind != MANUAL:
+        store = StateStore(
+            dependencies.dynamodb_client(), settings.state_table_name, scope_of(settings.log_group_names)
+        )
+    moment_ms = invocation.alarm.state_change_ms if invocation.alarm is not None else invocation.scheduled_ms
+    totals = counted.totals
+    return deliver_window(
+        DeliveryWindow(
+            key=_window_key(invocation),
+            kind=invocation.kind,
+            facts=window_facts(settings, totals, window.start_ms, window.end_ms),
+            payloads=payloads,
+            moment_ms=moment_ms if moment_ms is not None else now_ms,
+            run_id=run_id or f"run-{now_ms}",
+            now_ms=now_ms,
+            claim_expires_ms=now_ms + int(time_budget_s * 1000),
+            unparsed=totals.unparsed,
+            errors_by_status=dict(totals.errors_by_status),
+        ),
+        Options(
             title=settings.message_title,
-            window=window,
             log_group_names=settings.log_group_names,
-            region=region,
-            insights_query=counted_window.queries.samples_for(window) or counted_window.queries.counts,
-            threshold=settings.error_status_threshold,
-            totals=totals,
-            queries_run=sum(1 for outcome in outcomes if outcome.query_id),
-            ignore_statuses=settings.ignore_statuses,
-            ignore_routes=settings.ignore_routes,
-            alarm=alarm,
-        )
-        payloads = build_messages(report, top_n=settings.top_n, max_messages=settings.max_messages)
+            quiet_windows=settings.incident_quiet_windows,
+            interval_minutes=settings.schedule_interval_minutes,
+            mention=settings.critical_mention,
+            quiet_hours=settings.quiet_hours,
+        ),
+        store=store,
+        channel=channel,
+        clock=clock,
+        deadline=deadline,
+    )
 
-    sent, delivery_problem = 0, ""
-    if payloads and send:
-        sent, delivery_problem = _send(settings, payloads, dependencies, final_deadline)
-        if delivery_problem:
-            problems.append(delivery_problem)
 
-    unreported = ""
-    if not counted:
-        unreported = "no counting query answered, so the window could not be counted"
-    elif payloads and send and sent == 0:
-        unreported = "the digest could not be delivered"
+def _summary(
+    settings: Settings,
+    invocation: Invocation,
+    counted: Counted,
+    payloads: list[dict[str, Any]],
+    delivered: Delivered,
+    unreported: str,
+    elapsed_s: float,
+) -> dict[str, Any]:
+    """The run's summary line: what was counted, sent and went wrong (no secret, every text redacted)."""
+    assert invocation.window is not None
+    totals, outcomes = counted.totals, counted.outcomes
+    complete = totals.complete and counted.counted
+    problems = [*counted.problems, *delivered.problems, *totals.lower_bounds]
     summary = {
         "kind": invocation.kind,
-        "window_start": format_iso(window.start_ms),
-        "window_end": format_iso(window.end_ms),
+        "window_start": format_iso(invocation.window.start_ms),
+        "window_end": format_iso(invocation.window.end_ms),
         "log_groups": len(settings.log_group_names),
         "queries": sum(1 for outcome in outcomes if outcome.query_id),
         "query_failures": sum(1 for outcome in outcomes if outcome.status == "Failed"),
@@ -240,39 +383,28 @@ def run_window(
         "errors": totals.errors,
         "ignored": totals.ignored,
         "unparsed": totals.unparsed,
-        "complete": totals.complete and counted,
-        "incomplete": 0 if totals.complete and counted else 1,
+        "complete": complete,
+        "incomplete": 0 if complete else 1,
         "messages_planned": len(payloads),
-        "messages_sent": sent,
-        "delivery_failed": 1 if delivery_problem else 0,
+        "messages_sent": delivered.sent,
+        "delivery_failed": 1 if delivered.unreported or any(_is_delivery(p) for p in delivered.problems) else 0,
         "reported": not unreported,
         "bytes_scanned": round(totals.bytes_scanned),
-        "elapsed_ms": round((clock.monotonic() - started) * 1000),
-        "problems": [safe_text(redact(problem), 300) for problem in problems + totals.lower_bounds],
+        "elapsed_ms": round(elapsed_s * 1000),
+        "problems": [safe_text(redact(problem), 300) for problem in problems],
     }
+    if delivered.step:
+        summary["incident"] = delivered.step
+    if delivered.notes:
+        summary["notes"] = [safe_text(redact(note), 300) for note in delivered.notes]
     if invocation.alarm is not None:
         summary["alarm"] = invocation.alarm.alarm_name
-    return RunOutcome(summary, payloads, unreported)
+    return summary
 
 
-def _send(
-    settings: Settings, payloads: list[dict[str, Any]], dependencies: Dependencies, deadline: float
-) -> tuple[int, str]:
-    """(messages delivered, what went wrong or "")."""
-    parameter_name = settings.webhook_parameter_name
-    if not parameter_name:
-        return 0, "WEBHOOK_PARAMETER_NAME is not set, so the digest could not be sent"
-    try:
-        webhook_url = dependencies.fetch_webhook_url(parameter_name)
-    except WebhookParameterError as error:
-        return 0, str(error)
-    try:
-        return deliver(webhook_url, payloads, clock=dependencies.clock, deadline=deadline, post=dependencies.post), ""
-    except SlackDeliveryError as error:
-        invalidate = getattr(dependencies.fetch_webhook_url, "invalidate", None)
-        if error.status in WEBHOOK_REFUSED_STATUSES and callable(invalidate):
-            invalidate(parameter_name)
-        return error.sent, redact(str(error), [webhook_url])
+def _is_delivery(problem: str) -> bool:
+    """Whether a delivery problem says a message did not go out (not a state-table note)."""
+    return not problem.startswith(("state table", "no state table"))
 
 
 def _time_budget_s(context: Any) -> float:
@@ -312,7 +444,13 @@ def lambda_handler(
             raise NotifierError(invocation.reason, summary)
         return summary
 
-    outcome = run_window(settings, invocation, dependencies, time_budget_s=_time_budget_s(context))
+    outcome = run_window(
+        settings,
+        invocation,
+        dependencies,
+        time_budget_s=_time_budget_s(context),
+        run_id=str(getattr(context, "aws_request_id", "") or ""),
+    )
     log_summary(outcome.summary, function_name, dependencies.now_ms())
     if outcome.unreported:
         raise NotifierError(

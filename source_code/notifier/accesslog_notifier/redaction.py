@@ -78,6 +78,12 @@ def looks_like_a_secret(value: str) -> bool:
     return pattern("secret_like").search(_normalised(value)) is not None
 
 
+def looks_like_a_webhook(value: str) -> bool:
+    """Whether a URL setting holds a Slack webhook or a token (a URL setting may hold other URLs)."""
+    normalised = _normalised(value)
+    return any(shape.search(normalised) for shape in (_SLACK_HOST, _TOKEN_PATH, _SLACK_TOKEN))
+
+
 class RedactingFilter(logging.Filter):
     """Hides secrets in a record's message (arguments merged in) before any handler formats it."""
 

@@ -73,12 +73,13 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
-def urllib_post(url: str, body: bytes, timeout_s: float) -> HttpAnswer:
-    """POST ``body`` as JSON; HTTP error statuses are answers, network failures raise TransientPostError."""
+def urllib_post(url: str, body: bytes, timeout_s: float, headers: Mapping[str, str] | None = None) -> HttpAnswer:
+    """POST ``body`` as JSON (with ``headers``, e.g. a bearer token); HTTP error statuses are answers, network
+    failures raise TransientPostError."""
     try:
         # A request with data is a POST.
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked by check_webhook_url
-            url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
+            url, data=body, headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})}
         )
         with _OPENER.open(request, timeout=timeout_s) as response:
             return HttpAnswer(response.status, _read_text(response), dict(response.headers.items()))
