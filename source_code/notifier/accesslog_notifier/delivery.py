@@ -157,8 +157,8 @@ def _muted_by(window: Window, options: Options, store: StateStore | None) -> str
     if store is None:
         return ""
     mute = store.mute_until()
-    if mute is not None and window.moment_ms < mute[0]:
-        return f"muted until {format_hhmm(mute[0])} UTC ({mute[1]})"
+    if mute is not None and mute[0] <= window.moment_ms < mute[1]:
+        return f"muted until {format_hhmm(mute[1])} UTC ({mute[2]})"
     return ""
 
 

@@ -250,12 +250,12 @@ class StateStore:
 
     # --- mutes ------------------------------------------------------------------------------------------------------
 
-    def mute_until(self) -> tuple[int, str] | None:
-        """(until ms, reason) of the mute, if one was set (it may have ended)."""
+    def mute_until(self) -> tuple[int, int, str] | None:
+        """(set at ms, until ms, reason) of the mute, if one was set (it may have ended)."""
         item = self._get("mute")
         if item is None:
             return None
-        return int(item.get("until_ms", 0)), str(item.get("reason") or "a mute")
+        return int(item.get("set_ms", 0)), int(item.get("until_ms", 0)), str(item.get("reason") or "a mute")
 
     def set_mute(self, until_ms: int, reason: str, *, now_ms: int) -> None:
         attributes = {
