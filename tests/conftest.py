@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from tests.support.moto_server import MotoServer, aws_environment
+from tests.support.slack_api import SlackApiStandIn
 from tests.support.slack_receiver import SlackReceiver
 from tests.support.tfcli import terraform_environment
 
@@ -77,6 +78,13 @@ def slack_receiver() -> Iterator[SlackReceiver]:
         yield receiver
 
 
+@pytest.fixture
+def slack_api() -> Iterator[SlackApiStandIn]:
+    """A real HTTP server on 127.0.0.1 standing in for Slack's Web API (auth.test, chat.postMessage, chat.update)."""
+    with SlackApiStandIn() as api:
+        yield api
+
+
 @pytest.fixture(scope="session")
 def terraform_env() -> dict[str, str]:
     """Environment for terraform: the project's own CLI config (provider mirror when the machine has one)."""
@@ -97,7 +105,11 @@ def module_aws(moto_server: MotoServer) -> Iterator[dict[str, str]]:
 # The test being set up, run or torn down; servers started meanwhile are started for it.
 _running: list[pytest.Item] = []
 # Marker a test needs for each kind of server it starts.
-SERVER_MARKERS = {MotoServer: ("moto", "integration"), SlackReceiver: ("slack_receiver",)}
+SERVER_MARKERS = {
+    MotoServer: ("moto", "integration"),
+    SlackReceiver: ("slack_receiver",),
+    SlackApiStandIn: ("slack_receiver",),
+}
 
 
 @pytest.hookimpl(wrapper=True)

@@ -293,3 +293,19 @@ def test_quiet_windows_follow_local_time_days_and_midnight(spec, moment, quiet):
 def test_a_quiet_window_that_cannot_be_read_is_refused_with_the_reason(spec, reason):
     with pytest.raises(ValueError, match=reason):
         parse_quiet_window(spec)
+
+
+def test_every_incident_message_passes_slacks_block_kit_models_and_limits():
+    from slack_sdk.models.blocks import Block
+
+    resolved = an_incident(status=RESOLVED, resolved_at_ms=T0 + 30 * MINUTE, critical=True)
+    payloads = [
+        parent_message(an_incident(), title="t" * 150, log_group_names=["/g"] * 100, now_ms=T0, mention="here"),
+        parent_message(resolved, title="t", log_group_names=["/g"], now_ms=T0),
+        resolution_message(resolved, title="t" * 150, quiet_windows=12, interval_minutes=1440),
+        muted_summary(Muted(T0, T0 + MINUTE, errors_by_status={status: 1 for status in range(400, 600)}), title="t"),
+    ]
+    for payload in payloads:
+        assert len(payload["blocks"]) <= 50 and len(payload["text"]) <= 4000  # chat.update's text limit
+        for block in payload["blocks"]:
+            Block.parse(block).validate_json()  # raises SlackObjectFormationError past a documented limit

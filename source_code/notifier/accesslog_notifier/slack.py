@@ -95,9 +95,14 @@ def urllib_post(url: str, body: bytes, timeout_s: float, headers: Mapping[str, s
         raise TransientPostError(type(error).__name__) from None
 
 
+# An answer is read up to this: a webhook answers a word, but the Web API echoes the message it posted (its blocks
+# included, up to Slack's limits), and a JSON answer cut short could not be read at all.
+MAX_ANSWER_BYTES = 1_048_576
+
+
 def _read_text(response: Any) -> str:
     try:
-        return response.read(4096).decode(errors="replace")  # UTF-8
+        return response.read(MAX_ANSWER_BYTES).decode(errors="replace")  # UTF-8
     except (OSError, http.client.HTTPException):
         return ""
 
