@@ -125,11 +125,25 @@ module "notifier" {
   alarm_digest_sns_topic_arn = var.enable_alarm_digest ? module.error_alarm[0].sns_topic_arn : null
   alarm_digest_alarm_names   = var.enable_alarm_digest ? values(module.error_alarm[0].alarm_names) : []
 
+  slack_delivery                = var.slack_delivery
+  slack_channel_id              = var.slack_channel_id
+  slack_api_url                 = var.slack_api_url
   create_webhook_parameter      = var.create_webhook_parameter
   slack_webhook_url             = var.slack_webhook_url
   slack_webhook_url_version     = var.slack_webhook_url_version
   webhook_parameter_name        = var.webhook_parameter_name
   webhook_parameter_kms_key_arn = var.webhook_parameter_kms_key_arn
+
+  create_bot_token_parameter      = var.create_bot_token_parameter
+  slack_bot_token                 = var.slack_bot_token
+  slack_bot_token_version         = var.slack_bot_token_version
+  bot_token_parameter_name        = var.bot_token_parameter_name
+  bot_token_parameter_kms_key_arn = var.bot_token_parameter_kms_key_arn
+
+  create_state_table                        = var.create_state_table
+  state_table_name                          = var.state_table_name
+  state_table_kms_key_arn                   = var.state_table_kms_key_arn
+  enable_state_table_point_in_time_recovery = var.enable_state_table_point_in_time_recovery
 
   notifier_runtime                        = var.notifier_runtime
   notifier_architecture                   = var.notifier_architecture
@@ -154,8 +168,9 @@ module "notifier" {
   create_notifier_failure_alarm        = var.create_alarms
   notifier_failure_alarm_sns_topic_arn = var.create_alarms ? module.error_alarm[0].sns_topic_arn : null
 
-  tags          = var.tags
-  notifier_tags = var.notifier_tags
+  tags             = var.tags
+  notifier_tags    = var.notifier_tags
+  state_table_tags = var.state_table_tags
 }
 
 # The key-policy statements every KMS key given to the bundle needs, in one document: merge it into your key's policy.

@@ -69,8 +69,23 @@ output "notifier_rule_name" {
 }
 
 output "webhook_parameter_name" {
-  description = "SSM parameter holding the Slack webhook URL (never the URL itself), or null."
+  description = "SSM parameter holding the Slack webhook URL (never the URL itself), or null (no notifier, or the app delivery)."
   value       = one(module.notifier[*].webhook_parameter_name)
+}
+
+output "bot_token_parameter_name" {
+  description = "SSM parameter holding the Slack app's bot token (never the token itself), or null (no notifier, or the webhook delivery)."
+  value       = one(module.notifier[*].bot_token_parameter_name)
+}
+
+output "state_table_name" {
+  description = "The notifier's DynamoDB state table (created or given), or null without a notifier or a table."
+  value       = one(module.notifier[*].state_table_name)
+}
+
+output "state_table_arn" {
+  description = "ARN of the notifier's state table, or null."
+  value       = one(module.notifier[*].state_table_arn)
 }
 
 output "notifier_failure_alarm_arns" {

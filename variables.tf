@@ -456,11 +456,11 @@ variable "chatbot_tags" {
 }
 
 ################################################################################
-# Method 2: the scheduled notifier (Logs Insights digest -> Slack webhook): modules/notifier
+# Method 2: the scheduled notifier (Logs Insights digest -> Slack webhook or Slack app): modules/notifier
 ################################################################################
 
 variable "create_notifier" {
-  description = "Create the scheduled notifier Lambda (method 2). Needs slack_webhook_url, or create_webhook_parameter = false and webhook_parameter_name."
+  description = "Create the scheduled notifier Lambda (method 2). Needs slack_webhook_url (or create_webhook_parameter = false and webhook_parameter_name); with slack_delivery = \"app\", slack_channel_id and slack_bot_token (or create_bot_token_parameter = false and bot_token_parameter_name) instead."
   type        = bool
   nullable    = false
   default     = false
@@ -490,6 +490,26 @@ variable "notifier_settings" {
   type        = any
   nullable    = false
   default     = {}
+}
+
+variable "slack_delivery" {
+  description = "How the notifier reaches Slack: \"webhook\" (an incoming webhook, one message per window) or \"app\" (a Slack app's bot token posting to slack_channel_id: one thread per incident, its parent message updated in place). The other delivery's inputs are ignored."
+  type        = string
+  nullable    = false
+  default     = "webhook"
+}
+
+variable "slack_channel_id" {
+  description = "Channel the Slack app posts to, like C07EZ1ABC23 (slack_delivery = \"app\"): the end of the channel's link. Invite the app's bot to it."
+  type        = string
+  default     = null
+}
+
+variable "slack_api_url" {
+  description = "Base URL of Slack's Web API for the app delivery: https://slack.com/api, or https://slack-gov.com/api for GovSlack."
+  type        = string
+  nullable    = false
+  default     = "https://slack.com/api"
 }
 
 variable "create_webhook_parameter" {
@@ -524,6 +544,73 @@ variable "webhook_parameter_kms_key_arn" {
   description = "Customer managed KMS key of the webhook parameter (created or existing), so the notifier may decrypt it; null for the AWS managed aws/ssm key."
   type        = string
   default     = null
+}
+
+variable "create_bot_token_parameter" {
+  description = "With slack_delivery = \"app\": create the SSM SecureString parameter for the bot token, written from slack_bot_token. Set false and give bot_token_parameter_name to use one you manage."
+  type        = bool
+  nullable    = false
+  default     = true
+}
+
+variable "slack_bot_token" {
+  description = "The Slack app's Bot User OAuth Token (xoxb-...), with slack_delivery = \"app\". Ephemeral: while the bundle creates the parameter, give it on every plan, apply (a saved plan's too), refresh and destroy, for example as TF_VAR_slack_bot_token in every CI job; it is written to SSM and never stored in a plan or the state."
+  type        = string
+  default     = null
+  ephemeral   = true
+  sensitive   = true
+}
+
+variable "slack_bot_token_version" {
+  description = "Increase to write a new slack_bot_token into the parameter (Terraform cannot see a write-only value change)."
+  type        = number
+  nullable    = false
+  default     = 1
+}
+
+variable "bot_token_parameter_name" {
+  description = "Existing SSM SecureString parameter holding the bot token, with create_bot_token_parameter = false."
+  type        = string
+  default     = null
+}
+
+variable "bot_token_parameter_kms_key_arn" {
+  description = "Customer managed KMS key of the bot token's parameter (created or existing), so the notifier may decrypt it; null for the AWS managed aws/ssm key."
+  type        = string
+  default     = null
+}
+
+variable "create_state_table" {
+  description = "Create the notifier's DynamoDB state table (incidents, windows reported, mutes, what quiet hours held). Set false and give state_table_name to use a table you manage, or neither to run without state (no threads per incident, no quiet_hours)."
+  type        = bool
+  nullable    = false
+  default     = true
+}
+
+variable "state_table_name" {
+  description = "Existing DynamoDB table for the notifier's state (keys pk and sk, both strings; TTL on expires_at), with create_state_table = false."
+  type        = string
+  default     = null
+}
+
+variable "state_table_kms_key_arn" {
+  description = "Customer managed KMS key of the state table (created or existing); null for DynamoDB's default encryption (an AWS owned key)."
+  type        = string
+  default     = null
+}
+
+variable "enable_state_table_point_in_time_recovery" {
+  description = "Point-in-time recovery for the created state table (off: the state is short-lived, losing it only starts a new thread)."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "state_table_tags" {
+  description = "Extra tags for the notifier's state table."
+  type        = map(string)
+  nullable    = false
+  default     = {}
 }
 
 variable "notifier_runtime" {

@@ -1,9 +1,10 @@
-"""The whole system on a laptop: examples/complete applied to moto's server, traffic, the notifier's Slack message.
+"""The whole system on a laptop: examples/complete applied to moto's server, traffic, the notifier's Slack message,
+then an incident as a Slack app's thread.
 
     python -m tools.demo [--report FILE] [--no-color]
 
-Six steps, each with a progress line and the elapsed time; whatever happens (a failed step, Ctrl-C), everything
-applied is destroyed and both servers are stopped. No AWS account, Slack workspace or internet is needed.
+Seven steps, each with a progress line and the elapsed time; whatever happens (a failed step, Ctrl-C), everything
+applied is destroyed and the servers are stopped. No AWS account, Slack workspace or internet is needed.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from typing import Any
 import boto3
 
 from tests.support.moto_server import MotoServer, aws_environment
+from tests.support.slack_api import DEFAULT_TOKEN as STANDIN_TOKEN
+from tests.support.slack_api import SlackApiStandIn
 from tests.support.slack_receiver import SlackReceiver
 from tests.support.terraform import TerraformRunner
 from tests.support.tfcli import terraform_environment
@@ -82,6 +85,9 @@ class DemoState:
     summary: dict[str, Any] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
+    handler_module: Any = None  # the deployed function's code, imported from its zip
+    slack_api: SlackApiStandIn | None = None
+    incident: dict[str, Any] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -293,6 +299,7 @@ def step_run_notifier(state: DemoState) -> str:
         archive.extractall(code_dir)
     sys.path.insert(0, str(code_dir))
     handler_module = importlib.import_module("accesslog_notifier.handler")
+    state.handler_module = handler_module
 
     os.environ.update(configuration["Environment"]["Variables"])
     # The function's own log lines, shown as Lambda's JSON log format would write them to CloudWatch.
@@ -330,6 +337,102 @@ def step_run_notifier(state: DemoState) -> str:
         f"{state.summary['errors']} errors in {state.summary['requests']} requests and {state.summary['unparsed']} "
         f"unreadable lines reported in {len(state.messages)} Slack message(s) by {state.summary['queries']} "
         f"Logs Insights queries, {state.summary['elapsed_ms']} ms"
+    )
+
+
+# An incident over five windows after the demo's: it starts, grows, calms and ends (errors per window).
+INCIDENT_STORM = (12, 60, 25, 0, 0)
+INCIDENT_CHANNEL = "C07DEMOCHAN"
+INCIDENT_TABLE = "demo-incidents"
+
+
+def step_incident_thread(state: DemoState) -> str:
+    """The same deployed code with Slack app delivery: one thread per incident, its parent edited in place."""
+    assert state.handler_module is not None and state.traffic is not None
+    state.slack_api = SlackApiStandIn(channels=[INCIDENT_CHANNEL]).start()
+    ssm, dynamodb, logs = boto3.client("ssm"), boto3.client("dynamodb"), boto3.client("logs")
+    parameter_name = "/demo/accesslog-notifier/slack-bot-token"
+    ssm.put_parameter(Name=parameter_name, Value=STANDIN_TOKEN, Type="SecureString", Overwrite=True)
+    dynamodb.create_table(
+        TableName=INCIDENT_TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    environment = state.function["Environment"]["Variables"]
+    interval_s = int(environment["SCHEDULE_INTERVAL_MINUTES"]) * 60
+    lag_s = int(environment.get("INGESTION_LAG_SECONDS") or 60)
+    stage = boto3.client("apigateway").get_stage(
+        restApiId=state.outputs["rest_api_id"], stageName=state.outputs["stage_name"]
+    )
+    group = state.outputs["access_log_group_name"]
+    logs.create_log_stream(logGroupName=group, logStreamName="demo-incident")
+    scheduled = [state.scheduled_s + (index + 1) * interval_s for index in range(len(INCIDENT_STORM))]
+    events = []
+    for count, scheduled_s in zip(INCIDENT_STORM, scheduled, strict=True):
+        end_ms = (scheduled_s - lag_s) * 1000
+        for offset in range(count):
+            values = {
+                "$context.requestId": f"incident-{scheduled_s}-{offset}",
+                "$context.requestTime": _request_time(end_ms - interval_s * 1000 + offset * 1000),
+                "$context.httpMethod": "POST",
+                "$context.resourcePath": "/orders",
+                "$context.path": f"/{state.outputs['stage_name']}/orders",
+                "$context.status": 503,
+                "$context.integrationErrorMessage": "Lambda function timed out",
+                "$context.apiId": state.outputs["rest_api_id"],
+                "$context.stage": state.outputs["stage_name"],
+            }
+            line = render_access_log_line(stage["accessLogSettings"]["format"], values)
+            events.append({"timestamp": end_ms - interval_s * 1000 + offset * 1000, "message": line})
+    logs.put_log_events(logGroupName=group, logStreamName="demo-incident", logEvents=events)
+
+    os.environ.update(
+        {
+            "SLACK_DELIVERY": "app",
+            "SLACK_CHANNEL_ID": INCIDENT_CHANNEL,
+            "SLACK_API_URL": state.slack_api.base_url,
+            "BOT_TOKEN_PARAMETER_NAME": parameter_name,
+            "STATE_TABLE_NAME": INCIDENT_TABLE,
+            "CRITICAL_5XX_COUNT": "50",
+            "CRITICAL_MENTION": "here",
+        }
+    )
+    rule_arn = boto3.client("events").describe_rule(Name=state.outputs["notifier_rule_name"])["Arn"]
+    configuration = state.function
+    steps = []
+    for number, scheduled_s in enumerate(scheduled, start=1):
+        context = FakeLambdaContext(
+            configuration["FunctionName"], configuration["FunctionArn"], configuration["Timeout"]
+        )
+        summary = state.handler_module.lambda_handler(scheduled_event(rule_arn, scheduled_s), context)
+        steps.append(summary.get("incident"))
+        if number == 1:
+            print("  ---- the channel after the first window with errors (the incident opens) ----")
+            for line in state.slack_api.render(INCIDENT_CHANNEL).splitlines():
+                print(f"  | {line}")
+    print("  ---- the channel at the end: one parent, edited in place, and its thread ----")
+    rendered = state.slack_api.render(INCIDENT_CHANNEL)
+    for line in rendered.splitlines():
+        print(f"  | {line}")
+    parents = state.slack_api.messages(INCIDENT_CHANNEL)
+    state.incident = {
+        "steps": steps,
+        "parents": len(parents),
+        "replies": [len(parent.replies) for parent in parents],
+        "edits": [parent.edits for parent in parents],
+        "mentions": sum(len(message.mentions()) > 0 for parent in parents for message in (parent, *parent.replies)),
+        "render": rendered,
+    }
+    if len(parents) != 1:
+        raise StepFailed(f"the incident made {len(parents)} top-level messages, not one")
+    storm = " -> ".join(str(count) for count in INCIDENT_STORM)
+    return (
+        f"{len(INCIDENT_STORM)} windows ({storm} errors): one thread, {len(parents[0].replies)} replies, "
+        f"the parent edited {parents[0].edits} times ({' -> '.join(map(str, steps))})"
     )
 
 
@@ -396,6 +499,9 @@ def destroy(state: DemoState) -> None:
 
 
 def stop_servers(state: DemoState) -> None:
+    if state.slack_api is not None:
+        state.slack_api.stop()
+        state.slack_api = None
     if state.receiver is not None:
         state.receiver.stop()
         state.receiver = None
@@ -409,6 +515,7 @@ STEPS = (
     ("Apply examples/complete to the emulator", step_apply),
     ("Write a few minutes of access-log traffic", step_write_traffic),
     ("Run the deployed notifier on a scheduled event", step_run_notifier),
+    ("An incident as a Slack app's thread (the same code, app delivery)", step_incident_thread),
     ("Show method 1 and the notifier's schedule", step_show_method_one),
     ("Destroy everything and stop the servers", step_destroy),
 )
@@ -465,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
                         "unparsed": state.traffic.unparsed if state.traffic else 0,
                     },
                     "resources": state.resources,
+                    "incident": {key: value for key, value in state.incident.items() if key != "render"},
                     "destroyed": state.destroyed,
                 },
                 indent=2,

@@ -13,7 +13,10 @@ itself. This turns each table into ``edges.tftest.hcl`` beside it:
 - two values never share a run when one variable's rule reads the other, directly or through another rule
   (Terraform skips a rule whose inputs failed, and an accepted value may be refused beside another's);
 - the notifier's ``notifier_settings`` keys come from the contract (contract/contract.json), one refusal per key
-  and side (one map variable cannot say which key failed).
+  and side (one map variable cannot say which key failed). A string setting with a ``pattern`` and a list(string)
+  setting's ``item_pattern`` take their values from the table's ``setting_patterns``: per pattern name, values
+  written from the documentation that respect it (``accepted``) and violate it (``refused``); the accepted values
+  of a string setting must include one of its ``min_length`` and one of its ``max_length``.
 
 Strings may be written ``"{x*99}"`` for 99 x's, and a list of n items ``{"$items": "GET /r%d", "count": n}``
 (``%d`` numbered from 1), or of n numbers ``{"$items": 400, "count": n}`` (400, 401...). An entry is a value,
@@ -192,10 +195,21 @@ def pack(rows: list[list[Entry]], prefix: str, reads: dict[str, set[str]], refus
     return runs
 
 
-def settings_rules(contract: dict[str, Any]) -> tuple[list[Run], list[Run]]:
-    """Runs for notifier_settings from the contract: all lowest, all highest, and one refusal per key and side."""
+def _pattern_examples(patterns: dict[str, Any], name: str, key: str) -> tuple[list[Any], list[Any]]:
+    """The table's accepted and refused values for a contract pattern (expanded), or an error naming what is missing."""
+    examples = patterns.get(name)
+    if not examples or not examples.get("accepted") or not examples.get("refused"):
+        raise ValueError(f"{TABLE}: setting_patterns.{name} needs accepted and refused values (for {key})")
+    return expand(examples["accepted"]), expand(examples["refused"])
+
+
+def settings_rules(contract: dict[str, Any], patterns: dict[str, Any] | None = None) -> tuple[list[Run], list[Run]]:
+    """Runs for notifier_settings from the contract: all lowest, all highest, every other accepted example of a
+    pattern, and one refusal per key and side. ``patterns`` is the table's ``setting_patterns``."""
+    patterns = patterns or {}
     low: dict[str, Any] = {}
     high: dict[str, Any] = {}
+    more: dict[str, list[Any]] = {}  # accepted values that are neither the lowest nor the highest
     refused: list[tuple[str, Any]] = []
     for key, spec in contract["settings"].items():
         if spec["source"] != "settings":
@@ -217,22 +231,53 @@ def settings_rules(contract: dict[str, Any]) -> tuple[list[Run], list[Run]]:
         elif kind == "number":
             low[key], high[key] = spec["minimum"], spec["maximum"]
             refused += [(key, spec["minimum"] - 0.01), (key, spec["maximum"] + 0.01)]
+        elif kind == "string" and "pattern" in spec:
+            accepted, wrong = _pattern_examples(patterns, spec["pattern"], key)
+            lengths = {len(value) for value in accepted}
+            if spec["min_length"] not in lengths or spec["max_length"] not in lengths:
+                raise ValueError(
+                    f"{TABLE}: setting_patterns.{spec['pattern']} needs accepted values of {spec['min_length']} and "
+                    f"{spec['max_length']} characters, the edges of {key}"
+                )
+            low[key] = min(accepted, key=len)
+            high[key] = max(accepted, key=len)
+            more[key] = [value for value in accepted if value not in (low[key], high[key])]
+            refused += [(key, value) for value in wrong]
+            refused += [(key, "x" * (spec["max_length"] + 1))]
+            if spec["min_length"] > 0:
+                refused += [(key, "x" * (spec["min_length"] - 1))]
         elif kind == "string":
             low[key], high[key] = "x" * spec["min_length"], "x" * spec["max_length"]
             refused += [(key, "x" * (spec["max_length"] + 1))]
             if spec["min_length"] > 0:
                 refused += [(key, "x" * (spec["min_length"] - 1))]
+        elif kind == "list(string)":
+            accepted, wrong = _pattern_examples(patterns, spec["item_pattern"], key)
+            least, most = spec["min_items"], spec["max_items"]
+            low[key] = list(itertools.islice(itertools.cycle(accepted), least))
+            high[key] = list(itertools.islice(itertools.cycle(accepted), most))
+            # Examples the longest list leaves out, one list of the fewest items allowed (at least one) each.
+            more[key] = [[value] * max(least, 1) for value in accepted[most:]]
+            pad = [accepted[0]] * max(least - 1, 0)  # a refused item among otherwise accepted ones
+            refused += [(key, [value, *pad]) for value in wrong]
+            refused += [(key, list(itertools.islice(itertools.cycle(accepted), most + 1)))]
+            if least > 0:
+                refused += [(key, list(itertools.islice(itertools.cycle(accepted), least - 1)))]
+            refused += [(key, accepted[0])]  # one window, not a list of them
         else:
             raise ValueError(f"contract.json: no edges for type {kind} of {key}")
-    accepted = [
+    accepted_runs = [
         Run("settings_accepts_every_lowest", [Entry("notifier_settings", low, {})]),
         Run("settings_accepts_every_highest", [Entry("notifier_settings", high, {})]),
     ]
+    for i in range(max((len(values) for values in more.values()), default=0)):
+        values = {key: examples[i] for key, examples in more.items() if i < len(examples)}
+        accepted_runs.append(Run(f"settings_accepts_examples_{i + 1}", [Entry("notifier_settings", values, {})]))
     refusals = [
         Run(f"settings_refuses_{key}_{i}", [Entry("notifier_settings", {key: value}, {})], refusing=True)
         for i, (key, value) in enumerate(refused, start=1)
     ]
-    return accepted, refusals
+    return accepted_runs, refusals
 
 
 def _assignments(values: dict[str, Any], indent: str) -> list[str]:
@@ -248,7 +293,7 @@ def render(module_dir: Path) -> str:
     accepted = pack(entries(rules, "accepted"), "accepts", reads, refusing=False)
     refused = pack(entries(rules, "refused"), "refuses", reads, refusing=True)
     if table.get("settings_from_contract"):
-        more_accepted, more_refused = settings_rules(json.loads(CONTRACT.read_text()))
+        more_accepted, more_refused = settings_rules(json.loads(CONTRACT.read_text()), table.get("setting_patterns"))
         accepted += more_accepted
         refused += more_refused
     mocks = "./tests/terraform/mocks" if module_dir == REPO_ROOT else "../../tests/terraform/mocks"

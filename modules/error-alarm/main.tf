@@ -15,7 +15,8 @@ locals {
   # match (a quoted "404" would not). Filter pattern syntax: CloudWatch Logs User Guide, "Filter pattern syntax
   # for metric filters, subscription filters, and filter log events", JSON log events (&&, ||, parentheses,
   # numeric and string comparisons).
-  route_methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
+  # The methods an HTTP API route key can start with: the contract's one list, which the notifier's queries use too.
+  route_methods = local.contract.route_methods
   route_exclusions = [
     for route in var.ignore_routes : (
       var.api_type == "HTTP" ? join(" && ", [

@@ -15,7 +15,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_116:Failed runs go to an on-failure destination (create_notifier_failure_queue, in aws_lambda_function_event_invoke_config), AWS's successor to a dead-letter queue for asynchronous invocations: the record keeps the error beside the event, and the replay command reads it.
   #checkov:skip=CKV_AWS_117:The function calls only AWS APIs and Slack over HTTPS and holds no network access of its own to protect; notifier_subnet_ids and notifier_security_group_ids put it in your VPC where a policy requires it (which then needs a NAT or endpoints).
   #checkov:skip=CKV_AWS_272:The bundle ships an unsigned, deterministic zip; notifier_code_signing_config_arn enforces code signing where required (sign the zip with AWS Signer and give it as notifier_package_path).
-  #checkov:skip=CKV_AWS_173:The environment holds settings only (the webhook URL is in an SSM SecureString) and Lambda encrypts it at rest with an AWS managed key; notifier_kms_key_arn uses your key instead.
+  #checkov:skip=CKV_AWS_173:The environment holds settings only (the webhook URL or bot token is in an SSM SecureString) and Lambda encrypts it at rest with an AWS managed key; notifier_kms_key_arn uses your key instead.
   #checkov:skip=CKV_AWS_50:X-Ray tracing bills per trace and a scheduled digest rarely needs it; enable_notifier_tracing turns it on.
   function_name = local.function_name
   description   = "Reports API Gateway access-log errors (status >= ${var.error_status_threshold}) to Slack every ${var.notifier_schedule_interval_minutes} min."
@@ -76,6 +76,10 @@ resource "aws_lambda_function" "this" {
     }
   }
 
-  # The role's policies must exist before the first scheduled run.
-  depends_on = [aws_iam_role_policy.this, aws_iam_role_policy_attachment.vpc_access, aws_iam_role_policy_attachment.xray]
+  # The role's policies, the secret and the table must exist before the first scheduled run (the environment names
+  # the parameter and the table without referring to them).
+  depends_on = [
+    aws_iam_role_policy.this, aws_iam_role_policy_attachment.vpc_access, aws_iam_role_policy_attachment.xray,
+    aws_ssm_parameter.webhook, aws_ssm_parameter.bot_token, aws_dynamodb_table.this,
+  ]
 }

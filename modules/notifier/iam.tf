@@ -1,5 +1,5 @@
 ################################################################################
-# Permissions: query the watched log groups, read the one parameter, write own logs
+# Permissions: query the watched log groups, read the one Slack secret, keep state, write own logs
 ################################################################################
 
 data "aws_iam_policy_document" "lambda_assume_role" {
@@ -17,7 +17,7 @@ resource "aws_iam_role" "this" {
   # IAM names are global: the region keeps the same configuration applicable in several regions.
   name                 = "${var.name}-notifier-${data.aws_region.current.id}"
   path                 = var.iam_role_path
-  description          = "Runs ${local.function_name}: Logs Insights on the access logs, the webhook parameter, its own logs."
+  description          = "Runs ${local.function_name}: Logs Insights on the access logs, the Slack secret's parameter, the state table, its own logs."
   assume_role_policy   = data.aws_iam_policy_document.lambda_assume_role.json
   permissions_boundary = var.iam_role_permissions_boundary_arn
 
@@ -49,14 +49,19 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:*"]
   }
 
-  statement {
-    sid       = "ReadWebhookParameter"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.webhook_parameter_arn]
+  dynamic "statement" {
+    # The delivery's one secret: the webhook URL's parameter, or the bot token's; never both.
+    for_each = local.webhook_delivery ? [local.webhook_parameter_arn] : []
+
+    content {
+      sid       = "ReadWebhookParameter"
+      actions   = ["ssm:GetParameter"]
+      resources = [statement.value]
+    }
   }
 
   dynamic "statement" {
-    for_each = var.webhook_parameter_kms_key_arn == null ? [] : [var.webhook_parameter_kms_key_arn]
+    for_each = local.webhook_delivery && var.webhook_parameter_kms_key_arn != null ? [var.webhook_parameter_kms_key_arn] : []
 
     content {
       sid       = "DecryptWebhookParameter"
@@ -74,6 +79,75 @@ data "aws_iam_policy_document" "this" {
         test     = "StringEquals"
         variable = "kms:EncryptionContext:PARAMETER_ARN"
         values   = [local.webhook_parameter_arn]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.app_delivery ? [local.bot_token_parameter_arn] : []
+
+    content {
+      sid       = "ReadBotTokenParameter"
+      actions   = ["ssm:GetParameter"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.app_delivery && var.bot_token_parameter_kms_key_arn != null ? [var.bot_token_parameter_kms_key_arn] : []
+
+    content {
+      sid       = "DecryptBotTokenParameter"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      # Only for SSM, and only to decrypt this parameter.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${data.aws_region.current.id}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:PARAMETER_ARN"
+        values   = [local.bot_token_parameter_arn]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    # Item reads and conditional writes on the one table. TransactWriteItems has no IAM action of its own: each
+    # item in it is authorised as the action it performs (Put as PutItem, Update as UpdateItem, Delete as
+    # DeleteItem, ConditionCheck as ConditionCheckItem: DynamoDB Developer Guide, "Using IAM with DynamoDB
+    # transactions"). No Query, Scan or table-level action: the function reads items by their full key.
+    for_each = local.has_state_table ? [local.state_table_arn] : []
+
+    content {
+      sid       = "ReadAndWriteStateTable"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    # A table under a customer managed key is read and written with the caller's use of that key: DynamoDB decrypts
+    # the table key on the caller's behalf and caches it for a few minutes (DynamoDB Developer Guide, "Encryption
+    # at rest: How it works"). AWS does not say which KMS action each item operation needs, so the function gets
+    # the actions AWS's key-policy examples for DynamoDB give the principals that use a table, whichever a call
+    # needs, without kms:CreateGrant (creating or changing the table needs it, not using it); and only through
+    # DynamoDB, in this region.
+    for_each = local.has_state_table && var.state_table_kms_key_arn != null ? [var.state_table_kms_key_arn] : []
+
+    content {
+      sid       = "UseStateTableKeyThroughDynamoDB"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["dynamodb.${data.aws_region.current.id}.amazonaws.com"]
       }
     }
   }

@@ -29,8 +29,23 @@ output "log_group_name" {
 }
 
 output "webhook_parameter_name" {
-  description = "Name of the SSM SecureString parameter holding the webhook URL (created or given). The URL itself is never output."
-  value       = local.webhook_parameter_name
+  description = "Name of the SSM SecureString parameter holding the webhook URL (created or given), or null with slack_delivery = \"app\". The URL itself is never output."
+  value       = local.webhook_delivery ? local.webhook_parameter_name : null
+}
+
+output "bot_token_parameter_name" {
+  description = "Name of the SSM SecureString parameter holding the Slack app's bot token (created or given), or null with slack_delivery = \"webhook\". The token itself is never output."
+  value       = local.app_delivery ? local.bot_token_parameter_name : null
+}
+
+output "state_table_name" {
+  description = "Name of the DynamoDB table holding the function's state (created or given), or null without one."
+  value       = local.has_state_table ? local.state_table_name : null
+}
+
+output "state_table_arn" {
+  description = "ARN of the state table (created or given), or null without one."
+  value       = local.has_state_table ? local.state_table_arn : null
 }
 
 output "schedule_expression" {
@@ -59,7 +74,7 @@ output "log_group_names" {
 }
 
 output "environment" {
-  description = "The function's environment: its settings as the function reads them (the webhook parameter's name, never the URL)."
+  description = "The function's environment: its settings as the function reads them (the parameters' names, never the webhook URL or the bot token)."
   value       = local.environment
 }
 

@@ -92,27 +92,49 @@ variable "notifier_settings" {
   }
 
   validation {
+    # Each key against its spec in the contract. A string's rule (allowed values, lengths, pattern) applies to what
+    # tostring gives (a number is written as Terraform writes it, a list or map is refused); a list(string) must be
+    # a list of min_items to max_items strings matching item_pattern. A type the contract adds later is refused
+    # until this rule learns it. The same expression is repeated in the message: a validation cannot read a local
+    # that reads its own variable.
     condition = alltrue([
       for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : !contains(keys(local.tunables), key) || try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
         local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
-        local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
+        local.tunables[key].type == "list(string)" ? length(tolist(value)) >= local.tunables[key].min_items && length(tolist(value)) <= local.tunables[key].max_items && alltrue([for item in tolist(value) : can(regex(local.contract.patterns[local.tunables[key].item_pattern], tostring(item)))]) :
+        local.tunables[key].type != "string" ? false :
+        local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, tostring(value)) :
+        length(tostring(value)) >= local.tunables[key].min_length && length(tostring(value)) <= local.tunables[key].max_length && (local.tunables[key].pattern == null || can(regex(local.contract.patterns[coalesce(local.tunables[key].pattern, "-")], tostring(value)))),
         false
       )
     ])
     error_message = join(" ", [
-      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${can(regex(local.contract.patterns.secret_like, value)) ? "a value not shown" : jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
+      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : "notifier_settings.${key} must be ${local.rules[key]} (got ${anytrue([for text in flatten([try(tostring(value), try(tolist(value), []))]) : can(regex(local.contract.patterns.secret_like, text))]) ? "a value not shown" : jsonencode(value)})." if contains(keys(local.tunables), key) && !try(
         local.tunables[key].type == "integer" ? floor(value) == value && (local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : value >= local.tunables[key].minimum && value <= local.tunables[key].maximum) :
         local.tunables[key].type == "number" ? value >= local.tunables[key].minimum && value <= local.tunables[key].maximum :
-        local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, value) : length(value) >= local.tunables[key].min_length && length(value) <= local.tunables[key].max_length,
+        local.tunables[key].type == "list(string)" ? length(tolist(value)) >= local.tunables[key].min_items && length(tolist(value)) <= local.tunables[key].max_items && alltrue([for item in tolist(value) : can(regex(local.contract.patterns[local.tunables[key].item_pattern], tostring(item)))]) :
+        local.tunables[key].type != "string" ? false :
+        local.tunables[key].allowed != null ? contains(local.tunables[key].allowed, tostring(value)) :
+        length(tostring(value)) >= local.tunables[key].min_length && length(tostring(value)) <= local.tunables[key].max_length && (local.tunables[key].pattern == null || can(regex(local.contract.patterns[coalesce(local.tunables[key].pattern, "-")], tostring(value)))),
         false
       )
     ])
   }
 
   validation {
-    condition     = !anytrue([for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : can(regex(local.contract.patterns.secret_like, value))])
-    error_message = "notifier_settings must not hold a URL or a Slack token in ${join(", ", [for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : key if can(regex(local.contract.patterns.secret_like, value))])} (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
+    # Strings and the items of lists alike: every text setting reaches log lines or Slack messages.
+    condition = !anytrue([
+      for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) :
+      anytrue([for text in flatten([try(tostring(value), try(tolist(value), []))]) : can(regex(local.contract.patterns.secret_like, text))])
+    ])
+    error_message = "notifier_settings must not hold a URL or a Slack token in ${join(", ", [for key, value in try({ for key, value in var.notifier_settings : key => value }, {}) : key if anytrue([for text in flatten([try(tostring(value), try(tolist(value), []))]) : can(regex(local.contract.patterns.secret_like, text))])])} (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
+  }
+
+  validation {
+    # What quiet hours hold is kept in the state table until they end and one message summarises it; without a
+    # table the function would refuse its environment at every run.
+    condition     = length(try(tolist(var.notifier_settings["quiet_hours"]), [])) == 0 || var.create_state_table || var.state_table_name != null
+    error_message = "notifier_settings.quiet_hours needs the state table, where what quiet hours hold is kept until they end: leave create_state_table true, or give state_table_name (got ${length(try(tolist(var.notifier_settings["quiet_hours"]), []))} quiet windows, create_state_table = false and no state_table_name)."
   }
 }
 
@@ -156,6 +178,53 @@ variable "alarm_digest_alarm_names" {
 }
 
 ################################################################################
+# Slack: how digests get there
+################################################################################
+
+variable "slack_delivery" {
+  description = "How digests reach Slack: \"webhook\" (an incoming webhook, slack_webhook_url; one message per window) or \"app\" (a Slack app's bot token, slack_bot_token, posting to slack_channel_id: one thread per incident, its parent message updated in place). The inputs of the other delivery are ignored: nothing of them is created, required or granted."
+  type        = string
+  nullable    = false
+  default     = "webhook"
+
+  validation {
+    condition     = contains(local.specs.slack_delivery.allowed, var.slack_delivery)
+    error_message = "slack_delivery must be ${local.rules.slack_delivery} (got ${jsonencode(var.slack_delivery)})."
+  }
+}
+
+variable "slack_channel_id" {
+  description = "Channel the Slack app posts to (slack_delivery = \"app\"), like C07EZ1ABC23: the end of the channel's link (Copy link) or the bottom of its details. Invite the app's bot to it (/invite @app)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_channel_id == null ? var.slack_delivery != "app" : length(var.slack_channel_id) >= local.specs.slack_channel_id.min_length && length(var.slack_channel_id) <= local.specs.slack_channel_id.max_length && can(regex(local.contract.patterns.slack_channel_id, var.slack_channel_id))
+    error_message = "slack_channel_id must be a Slack channel id like C07EZ1ABC23 (${local.rules.slack_channel_id}), required when slack_delivery is \"app\" (got ${can(regex(local.contract.patterns.secret_like, coalesce(var.slack_channel_id, "-"))) ? "a value not shown" : jsonencode(var.slack_channel_id)})."
+  }
+}
+
+variable "slack_api_url" {
+  description = "Base URL of Slack's Web API for the app delivery: https://slack.com/api, or https://slack-gov.com/api for GovSlack (http only to 127.0.0.1, localhost or [::1], for local tests)."
+  type        = string
+  nullable    = false
+  default     = "https://slack.com/api"
+
+  validation {
+    condition     = length(var.slack_api_url) >= local.specs.slack_api_url.min_length && length(var.slack_api_url) <= local.specs.slack_api_url.max_length && can(regex(local.contract.patterns.webhook_url, var.slack_api_url))
+    error_message = "slack_api_url must be an https:// URL like https://slack.com/api or https://slack-gov.com/api (http:// only to 127.0.0.1, localhost or [::1], for local tests), at most ${local.specs.slack_api_url.max_length} characters (got ${can(regex(local.contract.patterns.secret_like, replace(var.slack_api_url, "/^[^:]*://", ""))) ? "a value not shown" : jsonencode(var.slack_api_url)})."
+  }
+
+  validation {
+    # The URL reaches the function's environment, the plan and the state in the clear. Any URL matches the
+    # contract's secret_like (its first alternative is "scheme://"), so the scheme is left out before the check:
+    # what remains must not be a webhook's host or path, or a token.
+    condition     = !can(regex(local.contract.patterns.secret_like, replace(var.slack_api_url, "/^[^:]*://", "")))
+    error_message = "slack_api_url must be the base URL of Slack's Web API, not a webhook URL or a Slack token (the value is not shown): it reaches the function's environment, the plan and the state, where a secret would leak."
+  }
+}
+
+################################################################################
 # The webhook
 ################################################################################
 
@@ -167,7 +236,7 @@ variable "create_webhook_parameter" {
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the parameter this module creates. Ephemeral: while this module creates the parameter it is needed on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, and never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the parameter this module creates (slack_delivery = \"webhook\"). Ephemeral: while this module creates the parameter it is needed on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, and never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
   type        = string
   default     = null
   ephemeral   = true
@@ -175,8 +244,8 @@ variable "slack_webhook_url" {
 
   validation {
     # An ephemeral value is never printed in a diagnostic; this message does not show it either.
-    condition     = var.slack_webhook_url == null ? !var.create_webhook_parameter : can(regex(local.contract.patterns.webhook_url, var.slack_webhook_url))
-    error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1], for local tests) when create_webhook_parameter is true. Its value is not shown: it is secret."
+    condition     = var.slack_webhook_url == null ? !var.create_webhook_parameter || var.slack_delivery != "webhook" : can(regex(local.contract.patterns.webhook_url, var.slack_webhook_url))
+    error_message = "slack_webhook_url must be an https:// URL like https://hooks.slack.com/services/T000/B000/XXXX (http:// only to 127.0.0.1, localhost or [::1], for local tests) when slack_delivery is \"webhook\" and create_webhook_parameter is true. Its value is not shown: it is secret."
   }
 }
 
@@ -198,8 +267,8 @@ variable "webhook_parameter_name" {
   default     = null
 
   validation {
-    condition     = var.webhook_parameter_name == null ? var.create_webhook_parameter : !var.create_webhook_parameter && length(var.webhook_parameter_name) <= local.specs.webhook_parameter_name.max_length && can(regex(local.contract.patterns.ssm_parameter_name, var.webhook_parameter_name))
-    error_message = "webhook_parameter_name must be null when create_webhook_parameter is true, and otherwise ${local.rules.webhook_parameter_name} (got ${can(regex(local.contract.patterns.secret_like, coalesce(var.webhook_parameter_name, "-"))) ? "a value not shown" : jsonencode(var.webhook_parameter_name)})."
+    condition     = var.webhook_parameter_name == null ? var.create_webhook_parameter || var.slack_delivery != "webhook" : !var.create_webhook_parameter && length(var.webhook_parameter_name) <= local.specs.webhook_parameter_name.max_length && can(regex(local.contract.patterns.ssm_parameter_name, var.webhook_parameter_name))
+    error_message = "webhook_parameter_name must be null when create_webhook_parameter is true, and otherwise ${local.rules.webhook_parameter_name} (required with slack_delivery = \"webhook\") (got ${can(regex(local.contract.patterns.secret_like, coalesce(var.webhook_parameter_name, "-"))) ? "a value not shown" : jsonencode(var.webhook_parameter_name)})."
   }
 
   validation {
@@ -217,6 +286,122 @@ variable "webhook_parameter_kms_key_arn" {
     condition     = var.webhook_parameter_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.webhook_parameter_kms_key_arn))
     error_message = "webhook_parameter_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.webhook_parameter_kms_key_arn)})."
   }
+}
+
+################################################################################
+# The Slack app's bot token (slack_delivery = "app")
+################################################################################
+
+variable "create_bot_token_parameter" {
+  description = "With slack_delivery = \"app\": create the SSM SecureString parameter that holds the bot token, written from slack_bot_token. Set false and give bot_token_parameter_name to use a parameter you manage."
+  type        = bool
+  nullable    = false
+  default     = true
+}
+
+variable "slack_bot_token" {
+  description = "The Slack app's Bot User OAuth Token (xoxb-...), written to the parameter this module creates (slack_delivery = \"app\"). Ephemeral: while this module creates the parameter it is needed on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, and never stored in the plan or the state (the parameter's value is write-only). Change the token together with slack_bot_token_version."
+  type        = string
+  default     = null
+  ephemeral   = true
+  sensitive   = true
+
+  validation {
+    # An ephemeral value is never printed in a diagnostic; this message does not show it either.
+    condition     = var.slack_bot_token == null ? !var.create_bot_token_parameter || var.slack_delivery != "app" : can(regex(local.contract.patterns.slack_bot_token, var.slack_bot_token))
+    error_message = "slack_bot_token must be a Slack bot token: xoxb- and 10 to 250 letters, digits or '-' (the Bot User OAuth Token of the app's OAuth & Permissions page), when slack_delivery is \"app\" and create_bot_token_parameter is true. Its value is not shown: it is secret."
+  }
+}
+
+variable "slack_bot_token_version" {
+  description = "Version of slack_bot_token. The parameter's value is write-only, so Terraform cannot see the token change: increase this number to write a new token."
+  type        = number
+  nullable    = false
+  default     = 1
+
+  validation {
+    condition     = floor(var.slack_bot_token_version) == var.slack_bot_token_version && var.slack_bot_token_version >= 1
+    error_message = "slack_bot_token_version must be a whole number >= 1 (got ${var.slack_bot_token_version})."
+  }
+}
+
+variable "bot_token_parameter_name" {
+  description = "Name of the SSM SecureString parameter holding the bot token: the existing one, with create_bot_token_parameter = false; otherwise null (the module creates /<name>/accesslog-notifier/slack-bot-token)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bot_token_parameter_name == null ? var.create_bot_token_parameter || var.slack_delivery != "app" : !var.create_bot_token_parameter && length(var.bot_token_parameter_name) <= local.specs.bot_token_parameter_name.max_length && can(regex(local.contract.patterns.ssm_parameter_name, var.bot_token_parameter_name))
+    error_message = "bot_token_parameter_name must be null when create_bot_token_parameter is true, and otherwise ${local.rules.bot_token_parameter_name} (required with slack_delivery = \"app\") (got ${can(regex(local.contract.patterns.secret_like, coalesce(var.bot_token_parameter_name, "-"))) ? "a value not shown" : jsonencode(var.bot_token_parameter_name)})."
+  }
+
+  validation {
+    condition     = !can(regex(local.contract.patterns.secret_like, coalesce(var.bot_token_parameter_name, "-")))
+    error_message = "bot_token_parameter_name must be the parameter's name, not a URL or a Slack token (the value is not shown): it reaches log lines and Slack messages, where a webhook URL or token would leak."
+  }
+}
+
+variable "bot_token_parameter_kms_key_arn" {
+  description = "ARN of the KMS key the bot token's parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the function gets kms:Decrypt on it (through SSM only)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bot_token_parameter_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.bot_token_parameter_kms_key_arn))
+    error_message = "bot_token_parameter_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.bot_token_parameter_kms_key_arn)})."
+  }
+}
+
+################################################################################
+# The state table: incidents, mutes, what was muted
+################################################################################
+
+variable "create_state_table" {
+  description = "Create the DynamoDB table where the function keeps its incidents (one Slack thread each, with slack_delivery = \"app\"), the windows it reported (so a retried or replayed run neither posts nor counts twice), mutes and what quiet hours held. Set false and give state_table_name to use a table you manage, or neither to run without state (every window a standalone digest; no quiet_hours)."
+  type        = bool
+  nullable    = false
+  default     = true
+}
+
+variable "state_table_name" {
+  description = "Name of an existing DynamoDB table for the function's state, with create_state_table = false: partition key pk and sort key sk (both strings), TTL on expires_at. Null otherwise (the module creates <name>-accesslog-notifier-state, or, with create_state_table = false, the function runs without state)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_table_name == null ? true : !var.create_state_table && length(var.state_table_name) >= local.specs.state_table_name.min_length && length(var.state_table_name) <= local.specs.state_table_name.max_length && can(regex(local.contract.patterns.dynamodb_table_name, var.state_table_name))
+    error_message = "state_table_name must be null when create_state_table is true, and otherwise null (no state) or a DynamoDB table name: ${local.rules.state_table_name} (got ${can(regex(local.contract.patterns.secret_like, coalesce(var.state_table_name, "-"))) ? "a value not shown" : jsonencode(var.state_table_name)})."
+  }
+
+  validation {
+    condition     = !can(regex(local.contract.patterns.secret_like, coalesce(var.state_table_name, "-")))
+    error_message = "state_table_name must be the table's name, not a Slack token (the value is not shown): it reaches log lines, where a token would leak."
+  }
+}
+
+variable "state_table_kms_key_arn" {
+  description = "ARN of a customer managed KMS key for the state table: the created table is encrypted with it, and the function may use it through DynamoDB only (give it for an existing table under such a key too). Null: DynamoDB's default encryption at rest (an AWS owned key, no KMS charges)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_table_kms_key_arn == null || can(regex(local.contract.patterns.kms_key_arn, var.state_table_kms_key_arn))
+    error_message = "state_table_kms_key_arn must be a KMS key ARN like arn:aws:kms:<region>:<account-id>:key/<key-id> (got ${jsonencode(var.state_table_kms_key_arn)})."
+  }
+}
+
+variable "enable_state_table_point_in_time_recovery" {
+  description = "Turn on point-in-time recovery for the created state table (billed per GB stored). Off by default: the state is short-lived (windows and mutes expire in days) and losing it only means the next incident opens a new thread. Turn it on where a policy requires it for every table (Security Hub DynamoDB.2)."
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "state_table_tags" {
+  description = "Extra tags for the state table."
+  type        = map(string)
+  nullable    = false
+  default     = {}
 }
 
 ################################################################################

@@ -1,9 +1,9 @@
 ################################################################################
-# The webhook URL, as a SecureString: never in the function's environment
+# The webhook URL, as a SecureString: never in the function's environment (slack_delivery = "webhook")
 ################################################################################
 
 resource "aws_ssm_parameter" "webhook" {
-  count = var.create_webhook_parameter ? 1 : 0
+  count = local.create_webhook_parameter ? 1 : 0
 
   name        = local.webhook_parameter_name
   description = "Slack incoming webhook the ${local.function_name} function posts to."

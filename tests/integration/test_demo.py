@@ -28,8 +28,8 @@ def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path) -> None:
     report = json.loads(report_path.read_text())
 
     # Every step ran, in order, with its progress line.
-    for number in range(1, 7):
-        assert f"[{number}/6]" in result.stdout
+    for number in range(1, 8):
+        assert f"[{number}/7]" in result.stdout
     assert "Demo finished" in result.stdout
 
     # The notifier counted exactly the errors and broken lines the demo wrote, and Slack got the digest.
@@ -57,6 +57,15 @@ def test_demo_applies_reports_to_slack_and_cleans_up(tmp_path: Path) -> None:
     ]
     assert report["resources"]["rule_schedule"] == "cron(0/5 * * * ? *)"
     assert "does not evaluate them" in result.stdout
+
+    # The incident as a Slack app's thread: one parent, edited in place, a reply per window with errors and the
+    # resolution; one mention (the storm passes the demo's critical count once), none from log text.
+    incident = report["incident"]
+    assert incident["parents"] == 1
+    assert incident["steps"] == ["opens", "updates", "updates", "quiet", "resolves"]
+    assert incident["replies"] == [sum(count > 0 for count in (12, 60, 25)) + 1]
+    assert incident["mentions"] == 1
+    assert "the channel at the end" in result.stdout
 
     # Cleaned up, and the webhook URL (the receiver's, standing in for a secret) was never printed.
     assert report["destroyed"] is True

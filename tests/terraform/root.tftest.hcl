@@ -12,8 +12,10 @@ variables {
   rest_api_id = "a1b2c3d4e5"
   stage_name  = "prod"
   # Terraform 1.11's test runner refuses an apply run whose ephemeral variable was left unset ("must remain unset
-  # during the apply phase"), so every run gives the URL; it is used only where create_notifier is true.
+  # during the apply phase"; null counts as unset), so every run gives the URL and the token; each is used only
+  # where create_notifier is true, with its delivery.
   slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXX"
+  slack_bot_token   = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
 }
 
 run "everything_on_by_default_except_chatbot_and_notifier" {
@@ -91,6 +93,56 @@ run "notifier_settings_pass_through_and_a_title_given_wins" {
   assert {
     condition     = module.notifier[0].environment["MESSAGE_TITLE"] == "Payments on fire" && module.notifier[0].environment["SAMPLE_COUNT"] == "17"
     error_message = "notifier_settings must reach the function, a given title over the default one."
+  }
+}
+
+run "the_app_delivery_and_the_state_table_reach_the_notifier" {
+  command = plan
+
+  variables {
+    create_notifier            = true
+    slack_delivery             = "app"
+    slack_channel_id           = "C0WIRED1234"
+    slack_api_url              = "https://slack-gov.com/api"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = "/wired/slack-bot-token"
+    create_state_table         = false
+    state_table_name           = "wired-state"
+    notifier_settings          = { quiet_hours = ["Sat,Sun 00:00-24:00 UTC"] }
+  }
+
+  assert {
+    condition = {
+      for name in ["SLACK_DELIVERY", "SLACK_CHANNEL_ID", "SLACK_API_URL", "BOT_TOKEN_PARAMETER_NAME", "WEBHOOK_PARAMETER_NAME", "STATE_TABLE_NAME", "QUIET_HOURS"] :
+      name => module.notifier[0].environment[name]
+      } == {
+      SLACK_DELIVERY           = "app"
+      SLACK_CHANNEL_ID         = "C0WIRED1234"
+      SLACK_API_URL            = "https://slack-gov.com/api"
+      BOT_TOKEN_PARAMETER_NAME = "/wired/slack-bot-token"
+      WEBHOOK_PARAMETER_NAME   = ""
+      STATE_TABLE_NAME         = "wired-state"
+      QUIET_HOURS              = "[\"Sat,Sun 00:00-24:00 UTC\"]"
+    }
+    error_message = "The delivery, channel, API, token parameter, table and quiet hours must reach the notifier from the root."
+  }
+
+  assert {
+    condition     = output.bot_token_parameter_name == "/wired/slack-bot-token" && output.webhook_parameter_name == null && output.state_table_name == "wired-state" && output.state_table_arn == "arn:aws:dynamodb:eu-west-1:123456789012:table/wired-state"
+    error_message = "The root outputs the token's parameter and the table, and no webhook parameter."
+  }
+}
+
+run "the_notifier_creates_its_state_table_by_default" {
+  command = plan
+
+  variables {
+    create_notifier = true
+  }
+
+  assert {
+    condition     = module.notifier[0].state_table_name == "orders-api-accesslog-notifier-state" && output.state_table_name == "orders-api-accesslog-notifier-state" && output.bot_token_parameter_name == null
+    error_message = "The notifier creates its table by default; the webhook delivery has no token parameter."
   }
 }
 

@@ -87,3 +87,51 @@ def test_values_become_hcl_with_templates_escaped() -> None:
     assert edges.expand({"$items": "GET /r%d", "count": 2}) == ["GET /r1", "GET /r2"]
     assert edges.expand({"$items": 400, "count": 2}) == [400, 401]
     assert edges.expand("/{p*3}/") == "/ppp/"
+
+
+@pytest.mark.parametrize("module_dir", MODULES, ids=lambda path: path.name)
+def test_every_setting_pattern_value_reaches_the_generated_file(module_dir: Path) -> None:
+    generated = edges.render(module_dir)
+    for examples in _table(module_dir).get("setting_patterns", {}).values():
+        assert len(examples.get("source", "")) > 20, "each pattern must say where its values come from"
+        for value in [*examples["accepted"], *examples["refused"]]:
+            assert edges.hcl(edges.expand(value)) in generated
+
+
+def _contract(**settings: dict) -> dict:
+    return {"settings": {key: {"source": "settings", **spec} for key, spec in settings.items()}}
+
+
+MENTION = {"type": "string", "pattern": "mention", "min_length": 4, "max_length": 7}
+WINDOWS = {"type": "list(string)", "item_pattern": "window", "min_items": 0, "max_items": 2}
+PATTERNS = {
+    "mention": {"accepted": ["here", "channel", "S0123"], "refused": ["everyone"]},
+    "window": {"accepted": ["Mon 01:00-02:00 UTC", "* 00:00-24:00 UTC", "Sun 03:00-04:00 UTC"], "refused": ["Mon"]},
+}
+
+
+def test_a_string_setting_with_a_pattern_takes_the_tables_values_at_both_length_edges() -> None:
+    accepted, refused = edges.settings_rules(_contract(mention=MENTION), PATTERNS)
+    values = [run.values["notifier_settings"]["mention"] for run in accepted]
+    assert values == ["here", "channel", "S0123"]  # lowest, highest, then the others
+    assert [run.values["notifier_settings"]["mention"] for run in refused] == ["everyone", "x" * 8, "xxx"]
+    assert all(run.refused == ["notifier_settings"] for run in refused)
+
+
+def test_a_pattern_without_values_at_the_length_edges_or_without_values_is_an_error() -> None:
+    short = {**PATTERNS, "mention": {"accepted": ["here", "S0123"], "refused": ["everyone"]}}
+    with pytest.raises(ValueError, match="7 characters"):
+        edges.settings_rules(_contract(mention=MENTION), short)
+    with pytest.raises(ValueError, match=r"setting_patterns\.mention"):
+        edges.settings_rules(_contract(mention=MENTION), {})
+
+
+def test_a_list_setting_takes_the_fewest_and_most_items_and_refuses_one_more_a_bad_item_and_a_bare_string() -> None:
+    accepted, refused = edges.settings_rules(_contract(windows=WINDOWS), PATTERNS)
+    lists = [run.values["notifier_settings"]["windows"] for run in accepted]
+    assert lists == [[], ["Mon 01:00-02:00 UTC", "* 00:00-24:00 UTC"], ["Sun 03:00-04:00 UTC"]]
+    assert [run.values["notifier_settings"]["windows"] for run in refused] == [
+        ["Mon"],
+        ["Mon 01:00-02:00 UTC", "* 00:00-24:00 UTC", "Sun 03:00-04:00 UTC"],
+        "Mon 01:00-02:00 UTC",
+    ]

@@ -197,3 +197,26 @@ def test_the_query_limit_counts_the_samples_query_too():
     [_, problem] = refusal(environ)
     assert problem.startswith("- IGNORE_ROUTES makes the longest Logs Insights query 10,116 characters")
     assert load_settings({**environ, "SAMPLE_COUNT": "0"}).sample_count == 0
+
+
+APP = {**REQUIRED, "SLACK_DELIVERY": "app", "SLACK_CHANNEL_ID": "C07EZ1ABC23", "BOT_TOKEN_PARAMETER_NAME": "/a/token"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.slack.com/services/T0SECRET/B0SECRET/s3cr3tT0k3nValue",
+        "https://slack.com/api?token=xoxb-123456789012-s3cr3tT0k3nValue",
+        "https://hooks.slack.com/api",
+    ],
+)
+def test_the_api_url_refuses_a_webhook_or_a_token_without_repeating_it(url: str) -> None:
+    # The module refuses the same at plan (slack_api_url's second validation): the URL sits in the environment.
+    with pytest.raises(ConfigError, match="SLACK_API_URL must not hold a URL or a Slack token") as refused:
+        load_settings({**APP, "SLACK_API_URL": url})
+    assert "s3cr3t" not in str(refused.value) and "hooks.slack.com" not in str(refused.value)
+
+
+@pytest.mark.parametrize("url", ["https://slack.com/api", "https://slack-gov.com/api", "http://127.0.0.1:8080/api"])
+def test_the_api_url_accepts_slack_govslack_and_a_local_stand_in(url: str) -> None:
+    assert load_settings({**APP, "SLACK_API_URL": url}).slack_api_url == url

@@ -95,6 +95,14 @@ def test_a_resolved_incident_holds_every_error_written_while_it_was_open():
     assert incident.resolved_at_ms == T0 + 25 * MINUTE
 
 
+def test_a_replayed_resolution_says_when_the_window_ended_not_when_it_ran():
+    _, incident = run_hour([7, 0])
+    window = facts(2, 0)
+    resolved = counted(incident, window, RESOLVES, now_ms=window.end_ms + 3 * 60 * MINUTE)  # replayed 3 h later
+
+    assert resolved.status == RESOLVED and resolved.resolved_at_ms == window.end_ms
+
+
 @pytest.mark.parametrize(("quiet_windows", "resolves_at"), [(1, 2), (2, 3), (3, 4)])
 def test_it_resolves_after_the_configured_number_of_quiet_windows_in_a_row(quiet_windows, resolves_at):
     steps, _ = run_hour([5, 5, 0, 0, 0, 0], quiet_windows)

@@ -25,9 +25,13 @@ run "accepts_1" {
     notifier_settings                       = {}
     alarm_digest_sns_topic_arn              = null
     alarm_digest_alarm_names                = []
-    slack_webhook_url                       = "https://hooks.slack.com/services/T000/B000/XXXX"
+    slack_delivery                          = "webhook"
+    slack_api_url                           = "https://slack.com/api"
     slack_webhook_url_version               = 1
     webhook_parameter_kms_key_arn           = null
+    slack_bot_token_version                 = 1
+    bot_token_parameter_kms_key_arn         = null
+    state_table_kms_key_arn                 = null
     notifier_runtime                        = "python3.12"
     notifier_architecture                   = "arm64"
     notifier_memory_size                    = 128
@@ -51,6 +55,10 @@ run "accepts_2" {
   command = plan
 
   variables {
+    create_state_table                      = false
+    state_table_name                        = "team-notifier-state"
+    slack_channel_id                        = "C07EZ1ABC23"
+    slack_bot_token                         = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_security_group_ids             = ["sg-0a1b2c3d"]
     create_notifier_failure_alarm           = true
     name                                    = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -59,11 +67,16 @@ run "accepts_2" {
     ignore_statuses                         = [400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419]
     ignore_routes                           = ["MMMMMMMMMMMMMMMM /"]
     notifier_schedule_interval_minutes      = 2
+    notifier_settings                       = { "quiet_hours" = ["Sat,Sun 00:00-24:00 UTC"] }
     alarm_digest_sns_topic_arn              = "arn:aws:sns:eu-west-1:123456789012:alerts"
     alarm_digest_alarm_names                = ["a"]
-    slack_webhook_url                       = "http://127.0.0.1:8080/hook"
+    slack_delivery                          = "app"
+    slack_api_url                           = "https://slack-gov.com/api"
     slack_webhook_url_version               = 1000000
     webhook_parameter_kms_key_arn           = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    slack_bot_token_version                 = 1000000
+    bot_token_parameter_kms_key_arn         = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    state_table_kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     notifier_runtime                        = "python3.13"
     notifier_architecture                   = "x86_64"
     notifier_memory_size                    = 10240
@@ -89,6 +102,9 @@ run "accepts_3" {
   variables {
     enable_alarm_digest                     = true
     alarm_digest_alarm_names                = ["orders-5xx"]
+    slack_delivery                          = "app"
+    slack_bot_token                         = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table                      = false
     notifier_subnet_ids                     = ["subnet-0a1b2c3d"]
     name                                    = "A_b-9"
     log_group_names                         = ["/aws/apigateway/api-1", "/aws/apigateway/api-2", "/aws/apigateway/api-3", "/aws/apigateway/api-4", "/aws/apigateway/api-5", "/aws/apigateway/api-6", "/aws/apigateway/api-7", "/aws/apigateway/api-8", "/aws/apigateway/api-9", "/aws/apigateway/api-10", "/aws/apigateway/api-11", "/aws/apigateway/api-12", "/aws/apigateway/api-13", "/aws/apigateway/api-14", "/aws/apigateway/api-15", "/aws/apigateway/api-16", "/aws/apigateway/api-17", "/aws/apigateway/api-18", "/aws/apigateway/api-19", "/aws/apigateway/api-20", "/aws/apigateway/api-21", "/aws/apigateway/api-22", "/aws/apigateway/api-23", "/aws/apigateway/api-24", "/aws/apigateway/api-25", "/aws/apigateway/api-26", "/aws/apigateway/api-27", "/aws/apigateway/api-28", "/aws/apigateway/api-29", "/aws/apigateway/api-30", "/aws/apigateway/api-31", "/aws/apigateway/api-32", "/aws/apigateway/api-33", "/aws/apigateway/api-34", "/aws/apigateway/api-35", "/aws/apigateway/api-36", "/aws/apigateway/api-37", "/aws/apigateway/api-38", "/aws/apigateway/api-39", "/aws/apigateway/api-40", "/aws/apigateway/api-41", "/aws/apigateway/api-42", "/aws/apigateway/api-43", "/aws/apigateway/api-44", "/aws/apigateway/api-45", "/aws/apigateway/api-46", "/aws/apigateway/api-47", "/aws/apigateway/api-48", "/aws/apigateway/api-49", "/aws/apigateway/api-50", "/aws/apigateway/api-51", "/aws/apigateway/api-52", "/aws/apigateway/api-53", "/aws/apigateway/api-54", "/aws/apigateway/api-55", "/aws/apigateway/api-56", "/aws/apigateway/api-57", "/aws/apigateway/api-58", "/aws/apigateway/api-59", "/aws/apigateway/api-60", "/aws/apigateway/api-61", "/aws/apigateway/api-62", "/aws/apigateway/api-63", "/aws/apigateway/api-64", "/aws/apigateway/api-65", "/aws/apigateway/api-66", "/aws/apigateway/api-67", "/aws/apigateway/api-68", "/aws/apigateway/api-69", "/aws/apigateway/api-70", "/aws/apigateway/api-71", "/aws/apigateway/api-72", "/aws/apigateway/api-73", "/aws/apigateway/api-74", "/aws/apigateway/api-75", "/aws/apigateway/api-76", "/aws/apigateway/api-77", "/aws/apigateway/api-78", "/aws/apigateway/api-79", "/aws/apigateway/api-80", "/aws/apigateway/api-81", "/aws/apigateway/api-82", "/aws/apigateway/api-83", "/aws/apigateway/api-84", "/aws/apigateway/api-85", "/aws/apigateway/api-86", "/aws/apigateway/api-87", "/aws/apigateway/api-88", "/aws/apigateway/api-89", "/aws/apigateway/api-90", "/aws/apigateway/api-91", "/aws/apigateway/api-92", "/aws/apigateway/api-93", "/aws/apigateway/api-94", "/aws/apigateway/api-95", "/aws/apigateway/api-96", "/aws/apigateway/api-97", "/aws/apigateway/api-98", "/aws/apigateway/api-99", "/aws/apigateway/api-100"]
@@ -97,7 +113,9 @@ run "accepts_3" {
     ignore_routes                           = ["GET /pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"]
     notifier_schedule_interval_minutes      = 3
     alarm_digest_sns_topic_arn              = "arn:aws-cn:sns:cn-north-1:123456789012:alerts"
-    slack_webhook_url                       = "http://localhost/x"
+    slack_channel_id                        = "C07EZ1ABC23"
+    slack_api_url                           = "http://127.0.0.1:8080/api"
+    state_table_name                        = null
     notifier_memory_size                    = 129
     notifier_reserved_concurrent_executions = 1000
     notifier_maximum_retry_attempts         = 2
@@ -111,13 +129,16 @@ run "accepts_4" {
   command = plan
 
   variables {
-    create_webhook_parameter           = false
-    webhook_parameter_name             = "/team/slack"
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table                 = false
     notifier_subnet_ids                = ["subnet-0a1b2c3d"]
     ignore_routes                      = ["GET /r1", "GET /r2", "GET /r3", "GET /r4", "GET /r5", "GET /r6", "GET /r7", "GET /r8", "GET /r9", "GET /r10", "GET /r11", "GET /r12", "GET /r13", "GET /r14", "GET /r15", "GET /r16", "GET /r17", "GET /r18", "GET /r19", "GET /r20"]
     notifier_schedule_interval_minutes = 4
     alarm_digest_alarm_names           = ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
-    slack_webhook_url                  = null
+    slack_channel_id                   = "C0123ABCD"
+    slack_api_url                      = "http://localhost/api"
+    state_table_name                   = "abc"
     notifier_log_retention_in_days     = 545
     notifier_security_group_ids        = ["sg-0a1b2c3d4e5f60718"]
   }
@@ -127,12 +148,15 @@ run "accepts_5" {
   command = plan
 
   variables {
-    create_webhook_parameter           = false
-    slack_webhook_url                  = null
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table                 = false
     notifier_subnet_ids                = []
     notifier_schedule_interval_minutes = 5
     alarm_digest_alarm_names           = ["orders-1", "orders-2", "orders-3", "orders-4", "orders-5", "orders-6", "orders-7", "orders-8", "orders-9", "orders-10"]
-    webhook_parameter_name             = "/team/slack-webhook"
+    slack_channel_id                   = "GAAAAAAAAAAAAAAAAAAAA"
+    slack_api_url                      = "https://s/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    state_table_name                   = "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"
     notifier_security_group_ids        = []
   }
 }
@@ -141,10 +165,12 @@ run "accepts_6" {
   command = plan
 
   variables {
-    create_webhook_parameter           = false
-    slack_webhook_url                  = null
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table                 = false
     notifier_schedule_interval_minutes = 6
-    webhook_parameter_name             = "/pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
+    slack_channel_id                   = "D0123ABCD45"
+    state_table_name                   = "team_state.table-1"
   }
 }
 
@@ -152,10 +178,10 @@ run "accepts_7" {
   command = plan
 
   variables {
-    create_webhook_parameter           = false
-    slack_webhook_url                  = null
+    slack_delivery                     = "webhook"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_schedule_interval_minutes = 10
-    webhook_parameter_name             = "team_slack.webhook-1"
+    slack_channel_id                   = null
   }
 }
 
@@ -164,6 +190,7 @@ run "accepts_8" {
 
   variables {
     notifier_schedule_interval_minutes = 12
+    slack_webhook_url                  = "https://hooks.slack.com/services/T000/B000/XXXX"
   }
 }
 
@@ -172,6 +199,7 @@ run "accepts_9" {
 
   variables {
     notifier_schedule_interval_minutes = 15
+    slack_webhook_url                  = "http://127.0.0.1:8080/hook"
   }
 }
 
@@ -180,6 +208,7 @@ run "accepts_10" {
 
   variables {
     notifier_schedule_interval_minutes = 20
+    slack_webhook_url                  = "http://localhost/x"
   }
 }
 
@@ -187,7 +216,10 @@ run "accepts_11" {
   command = plan
 
   variables {
+    create_webhook_parameter           = false
+    webhook_parameter_name             = "/team/slack"
     notifier_schedule_interval_minutes = 30
+    slack_webhook_url                  = null
   }
 }
 
@@ -195,7 +227,13 @@ run "accepts_12" {
   command = plan
 
   variables {
+    slack_delivery                     = "app"
+    slack_channel_id                   = "C07EZ1ABC23"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_bot_token_parameter         = false
     notifier_schedule_interval_minutes = 60
+    slack_webhook_url                  = null
+    bot_token_parameter_name           = "/team/slack-bot-token"
   }
 }
 
@@ -203,7 +241,10 @@ run "accepts_13" {
   command = plan
 
   variables {
+    create_webhook_parameter           = false
+    slack_webhook_url                  = null
     notifier_schedule_interval_minutes = 120
+    webhook_parameter_name             = "/team/slack-webhook"
   }
 }
 
@@ -211,7 +252,10 @@ run "accepts_14" {
   command = plan
 
   variables {
+    create_webhook_parameter           = false
+    slack_webhook_url                  = null
     notifier_schedule_interval_minutes = 180
+    webhook_parameter_name             = "/pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
   }
 }
 
@@ -219,7 +263,10 @@ run "accepts_15" {
   command = plan
 
   variables {
+    create_webhook_parameter           = false
+    slack_webhook_url                  = null
     notifier_schedule_interval_minutes = 240
+    webhook_parameter_name             = "team_slack.webhook-1"
   }
 }
 
@@ -227,7 +274,15 @@ run "accepts_16" {
   command = plan
 
   variables {
+    create_webhook_parameter           = false
+    slack_webhook_url                  = null
+    slack_delivery                     = "app"
+    slack_channel_id                   = "C07EZ1ABC23"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_bot_token_parameter         = false
     notifier_schedule_interval_minutes = 360
+    webhook_parameter_name             = null
+    bot_token_parameter_name           = "/pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
   }
 }
 
@@ -235,7 +290,10 @@ run "accepts_17" {
   command = plan
 
   variables {
+    slack_delivery                     = "app"
+    slack_channel_id                   = "C07EZ1ABC23"
     notifier_schedule_interval_minutes = 480
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
   }
 }
 
@@ -243,7 +301,10 @@ run "accepts_18" {
   command = plan
 
   variables {
+    slack_delivery                     = "app"
+    slack_channel_id                   = "C07EZ1ABC23"
     notifier_schedule_interval_minutes = 720
+    slack_bot_token                    = "xoxb-1111111111"
   }
 }
 
@@ -251,7 +312,54 @@ run "accepts_19" {
   command = plan
 
   variables {
+    slack_delivery                     = "app"
+    slack_channel_id                   = "C07EZ1ABC23"
     notifier_schedule_interval_minutes = 1440
+    slack_bot_token                    = "xoxb-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+  }
+}
+
+run "accepts_20" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = "/team/slack-bot-token"
+    slack_bot_token            = null
+  }
+}
+
+run "accepts_21" {
+  command = plan
+
+  variables {
+    slack_delivery   = "webhook"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = null
+  }
+}
+
+run "accepts_22" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = "team_slack.bot-token-1"
+  }
+}
+
+run "accepts_23" {
+  command = plan
+
+  variables {
+    slack_delivery             = "webhook"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = null
   }
 }
 
@@ -259,7 +367,7 @@ run "settings_accepts_every_lowest" {
   command = plan
 
   variables {
-    notifier_settings = { "ingestion_lag_seconds" = 0, "query_concurrency" = 1, "min_errors" = 1, "min_error_rate_percent" = 0, "sample_count" = 0, "top_n" = 1, "max_messages" = 1, "message_title" = "x", "log_level" = "DEBUG" }
+    notifier_settings = { "ingestion_lag_seconds" = 0, "query_concurrency" = 1, "min_errors" = 1, "min_error_rate_percent" = 0, "sample_count" = 0, "top_n" = 1, "max_messages" = 1, "message_title" = "x", "log_level" = "DEBUG", "incident_quiet_windows" = 1, "critical_5xx_count" = 0, "critical_5xx_rate_percent" = 0, "critical_mention" = "here", "quiet_hours" = [] }
   }
 }
 
@@ -267,7 +375,31 @@ run "settings_accepts_every_highest" {
   command = plan
 
   variables {
-    notifier_settings = { "ingestion_lag_seconds" = 900, "query_concurrency" = 10, "min_errors" = 1000000, "min_error_rate_percent" = 100, "sample_count" = 20, "top_n" = 50, "max_messages" = 10, "message_title" = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "log_level" = "ERROR" }
+    notifier_settings = { "ingestion_lag_seconds" = 900, "query_concurrency" = 10, "min_errors" = 1000000, "min_error_rate_percent" = 100, "sample_count" = 20, "top_n" = 50, "max_messages" = 10, "message_title" = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "log_level" = "ERROR", "incident_quiet_windows" = 12, "critical_5xx_count" = 1000000, "critical_5xx_rate_percent" = 100, "critical_mention" = "S0123ABCD456", "quiet_hours" = ["Mon-Fri 22:00-07:00 Europe/Berlin", "Sat,Sun 00:00-24:00 UTC", "* 12:00-13:00 America/New_York", "Mon,Wed-Fri 09:00-10:00 Etc/GMT+5", "Tue 08:00-09:00 zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"] }
+  }
+}
+
+run "settings_accepts_examples_1" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "channel" }
+  }
+}
+
+run "settings_accepts_examples_2" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "S0123ABCD" }
+  }
+}
+
+run "settings_accepts_examples_3" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "S0123ABCD45" }
   }
 }
 
@@ -287,9 +419,13 @@ run "refuses_1" {
     notifier_schedule_interval_minutes      = 0
     notifier_settings                       = { "colour" = "red" }
     alarm_digest_sns_topic_arn              = null
-    slack_webhook_url                       = "http://hooks.slack.com/services/T/B/X"
+    slack_delivery                          = "Webhook"
+    slack_api_url                           = "https://s/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     slack_webhook_url_version               = 0
     webhook_parameter_kms_key_arn           = "alias/aws/ssm"
+    slack_bot_token_version                 = 0
+    bot_token_parameter_kms_key_arn         = "alias/aws/ssm"
+    state_table_kms_key_arn                 = "alias/aws/dynamodb"
     notifier_runtime                        = "python3.11"
     notifier_architecture                   = "x86-64"
     notifier_memory_size                    = 127
@@ -317,9 +453,13 @@ run "refuses_1" {
     var.notifier_schedule_interval_minutes,
     var.notifier_settings,
     var.alarm_digest_sns_topic_arn,
-    var.slack_webhook_url,
+    var.slack_delivery,
+    var.slack_api_url,
     var.slack_webhook_url_version,
     var.webhook_parameter_kms_key_arn,
+    var.slack_bot_token_version,
+    var.bot_token_parameter_kms_key_arn,
+    var.state_table_kms_key_arn,
     var.notifier_runtime,
     var.notifier_architecture,
     var.notifier_memory_size,
@@ -353,9 +493,13 @@ run "refuses_2" {
     notifier_settings                       = "INFO"
     alarm_digest_sns_topic_arn              = "arn:aws:sqs:eu-west-1:123456789012:alerts"
     alarm_digest_alarm_names                = [""]
-    slack_webhook_url                       = "https://hooks.slack.com"
+    slack_delivery                          = ""
+    slack_api_url                           = "http://slack.com/api"
     slack_webhook_url_version               = 1.5
     webhook_parameter_kms_key_arn           = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    slack_bot_token_version                 = 1.5
+    bot_token_parameter_kms_key_arn         = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    state_table_kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:alias/dynamodb"
     notifier_runtime                        = "python3.14"
     notifier_architecture                   = "ARM64"
     notifier_memory_size                    = 10241
@@ -384,9 +528,13 @@ run "refuses_2" {
     var.notifier_settings,
     var.alarm_digest_sns_topic_arn,
     var.alarm_digest_alarm_names,
-    var.slack_webhook_url,
+    var.slack_delivery,
+    var.slack_api_url,
     var.slack_webhook_url_version,
     var.webhook_parameter_kms_key_arn,
+    var.slack_bot_token_version,
+    var.bot_token_parameter_kms_key_arn,
+    var.state_table_kms_key_arn,
     var.notifier_runtime,
     var.notifier_architecture,
     var.notifier_memory_size,
@@ -419,7 +567,8 @@ run "refuses_3" {
     notifier_schedule_interval_minutes      = 9
     notifier_settings                       = { "LOG_LEVEL" = "INFO" }
     alarm_digest_alarm_names                = ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
-    slack_webhook_url                       = "https://hooks.slack.com/a b"
+    slack_delivery                          = "bot"
+    slack_api_url                           = "https://slack.com"
     notifier_runtime                        = "python3.12 "
     notifier_memory_size                    = 128.5
     notifier_timeout                        = 30.5
@@ -438,7 +587,8 @@ run "refuses_3" {
     var.notifier_schedule_interval_minutes,
     var.notifier_settings,
     var.alarm_digest_alarm_names,
-    var.slack_webhook_url,
+    var.slack_delivery,
+    var.slack_api_url,
     var.notifier_runtime,
     var.notifier_memory_size,
     var.notifier_timeout,
@@ -461,7 +611,8 @@ run "refuses_4" {
     notifier_schedule_interval_minutes = 25
     notifier_settings                  = { "message_title" = "Errors https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/x" }
     alarm_digest_alarm_names           = ["a\"b"]
-    slack_webhook_url                  = "ftp://example.com/x"
+    slack_delivery                     = "APP"
+    slack_api_url                      = "slack.com/api"
     notifier_log_retention_in_days     = 3654
     notifier_security_group_ids        = []
     iam_role_path                      = "//"
@@ -475,7 +626,8 @@ run "refuses_4" {
     var.notifier_schedule_interval_minutes,
     var.notifier_settings,
     var.alarm_digest_alarm_names,
-    var.slack_webhook_url,
+    var.slack_delivery,
+    var.slack_api_url,
     var.notifier_log_retention_in_days,
     var.notifier_security_group_ids,
     var.iam_role_path,
@@ -486,13 +638,16 @@ run "refuses_5" {
   command = plan
 
   variables {
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_subnet_ids                = ["subnet-0a1b2c3d"]
     log_group_names                    = ["a:b"]
     ignore_routes                      = ["MMMMMMMMMMMMMMMMM /"]
     notifier_schedule_interval_minutes = 45
     notifier_settings                  = { "message_title" = "xoxb-1234-abcd" }
     alarm_digest_alarm_names           = ["orders-1", "orders-2", "orders-3", "orders-4", "orders-5", "orders-6", "orders-7", "orders-8", "orders-9", "orders-10", "orders-11"]
-    slack_webhook_url                  = null
+    slack_channel_id                   = null
+    slack_api_url                      = ""
     notifier_security_group_ids        = ["sg-0a1b2c3"]
   }
 
@@ -502,7 +657,8 @@ run "refuses_5" {
     var.notifier_schedule_interval_minutes,
     var.notifier_settings,
     var.alarm_digest_alarm_names,
-    var.slack_webhook_url,
+    var.slack_channel_id,
+    var.slack_api_url,
     var.notifier_security_group_ids,
   ]
 }
@@ -511,14 +667,16 @@ run "refuses_6" {
   command = plan
 
   variables {
-    create_webhook_parameter           = false
-    slack_webhook_url                  = null
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_subnet_ids                = ["subnet-0a1b2c3d"]
     log_group_names                    = ["hooks.slack.com/services/T0AB12CD3/B0EF45GH6/x"]
     ignore_routes                      = ["GET /ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"]
     notifier_schedule_interval_minutes = 90
+    notifier_settings                  = { "quiet_hours" = ["* 00:00-24:00 xoxb-1234567890"] }
     alarm_digest_alarm_names           = ["400https://hooks.slack.com/services/x"]
-    webhook_parameter_name             = "/ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
+    slack_channel_id                   = "C0123ABC"
+    slack_api_url                      = "https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/XyZ"
     notifier_security_group_ids        = ["sg-0a1b2c3d4e5f607189"]
   }
 
@@ -526,8 +684,10 @@ run "refuses_6" {
     var.log_group_names,
     var.ignore_routes,
     var.notifier_schedule_interval_minutes,
+    var.notifier_settings,
     var.alarm_digest_alarm_names,
-    var.webhook_parameter_name,
+    var.slack_channel_id,
+    var.slack_api_url,
     var.notifier_security_group_ids,
   ]
 }
@@ -538,21 +698,25 @@ run "refuses_7" {
   variables {
     enable_alarm_digest                = true
     alarm_digest_sns_topic_arn         = "arn:aws:sns:eu-west-1:123456789012:alerts"
-    create_webhook_parameter           = false
-    slack_webhook_url                  = null
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_subnet_ids                = []
     ignore_routes                      = ["GET /https://hooks.slack.com/services/x"]
     notifier_schedule_interval_minutes = 1439
+    notifier_settings                  = { "critical_mention" = ["here"] }
     alarm_digest_alarm_names           = []
-    webhook_parameter_name             = "/a b"
+    slack_channel_id                   = "GAAAAAAAAAAAAAAAAAAAAA"
+    slack_api_url                      = "https://slack.com/api?token=xoxb-1234567890"
     notifier_security_group_ids        = ["sg-0a1b2c3d"]
   }
 
   expect_failures = [
     var.ignore_routes,
     var.notifier_schedule_interval_minutes,
+    var.notifier_settings,
     var.alarm_digest_alarm_names,
-    var.webhook_parameter_name,
+    var.slack_channel_id,
+    var.slack_api_url,
     var.notifier_security_group_ids,
   ]
 }
@@ -561,15 +725,17 @@ run "refuses_8" {
   command = plan
 
   variables {
-    create_webhook_parameter           = true
-    slack_webhook_url                  = "https://hooks.slack.com/services/T000/B000/XXXX"
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_schedule_interval_minutes = 1441
-    webhook_parameter_name             = "/a"
+    notifier_settings                  = { "quiet_hours" = [["Sat,Sun 00:00-24:00 UTC"]] }
+    slack_channel_id                   = "c07ez1abc23"
   }
 
   expect_failures = [
     var.notifier_schedule_interval_minutes,
-    var.webhook_parameter_name,
+    var.notifier_settings,
+    var.slack_channel_id,
   ]
 }
 
@@ -577,19 +743,198 @@ run "refuses_9" {
   command = plan
 
   variables {
-    create_webhook_parameter           = false
-    slack_webhook_url                  = null
+    create_state_table                 = false
+    slack_delivery                     = "app"
+    slack_bot_token                    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     notifier_schedule_interval_minutes = 2880
-    webhook_parameter_name             = null
+    notifier_settings                  = { "quiet_hours" = ["Sat,Sun 00:00-24:00 UTC"] }
+    slack_channel_id                   = "U07EZ1ABC23"
   }
 
   expect_failures = [
     var.notifier_schedule_interval_minutes,
-    var.webhook_parameter_name,
+    var.notifier_settings,
+    var.slack_channel_id,
   ]
 }
 
 run "refuses_10" {
+  command = plan
+
+  variables {
+    slack_delivery     = "app"
+    slack_bot_token    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table = false
+    slack_channel_id   = "#general"
+    state_table_name   = "ab"
+  }
+
+  expect_failures = [
+    var.slack_channel_id,
+    var.state_table_name,
+  ]
+}
+
+run "refuses_11" {
+  command = plan
+
+  variables {
+    slack_delivery     = "app"
+    slack_bot_token    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table = false
+    slack_channel_id   = "C07EZ1ABC23 "
+    state_table_name   = "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"
+  }
+
+  expect_failures = [
+    var.slack_channel_id,
+    var.state_table_name,
+  ]
+}
+
+run "refuses_12" {
+  command = plan
+
+  variables {
+    slack_delivery     = "app"
+    slack_bot_token    = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    create_state_table = false
+    slack_channel_id   = "C07EZ1ABC23\n"
+    state_table_name   = "a b"
+  }
+
+  expect_failures = [
+    var.slack_channel_id,
+    var.state_table_name,
+  ]
+}
+
+run "refuses_13" {
+  command = plan
+
+  variables {
+    create_state_table = false
+    slack_webhook_url  = "http://hooks.slack.com/services/T/B/X"
+    state_table_name   = "a/b"
+  }
+
+  expect_failures = [
+    var.slack_webhook_url,
+    var.state_table_name,
+  ]
+}
+
+run "refuses_14" {
+  command = plan
+
+  variables {
+    create_state_table = true
+    slack_webhook_url  = "https://hooks.slack.com"
+    state_table_name   = "team-state"
+  }
+
+  expect_failures = [
+    var.slack_webhook_url,
+    var.state_table_name,
+  ]
+}
+
+run "refuses_15" {
+  command = plan
+
+  variables {
+    create_state_table = false
+    slack_webhook_url  = "https://hooks.slack.com/a b"
+    state_table_name   = "xoxb-1234567890"
+  }
+
+  expect_failures = [
+    var.slack_webhook_url,
+    var.state_table_name,
+  ]
+}
+
+run "refuses_16" {
+  command = plan
+
+  variables {
+    slack_webhook_url = "ftp://example.com/x"
+  }
+
+  expect_failures = [
+    var.slack_webhook_url,
+  ]
+}
+
+run "refuses_17" {
+  command = plan
+
+  variables {
+    slack_webhook_url = null
+  }
+
+  expect_failures = [
+    var.slack_webhook_url,
+  ]
+}
+
+run "refuses_18" {
+  command = plan
+
+  variables {
+    create_webhook_parameter = false
+    slack_webhook_url        = null
+    webhook_parameter_name   = "/ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
+  }
+
+  expect_failures = [
+    var.webhook_parameter_name,
+  ]
+}
+
+run "refuses_19" {
+  command = plan
+
+  variables {
+    create_webhook_parameter = false
+    slack_webhook_url        = null
+    webhook_parameter_name   = "/a b"
+  }
+
+  expect_failures = [
+    var.webhook_parameter_name,
+  ]
+}
+
+run "refuses_20" {
+  command = plan
+
+  variables {
+    create_webhook_parameter = true
+    slack_webhook_url        = "https://hooks.slack.com/services/T000/B000/XXXX"
+    webhook_parameter_name   = "/a"
+  }
+
+  expect_failures = [
+    var.webhook_parameter_name,
+  ]
+}
+
+run "refuses_21" {
+  command = plan
+
+  variables {
+    create_webhook_parameter = false
+    slack_webhook_url        = null
+    webhook_parameter_name   = null
+  }
+
+  expect_failures = [
+    var.webhook_parameter_name,
+  ]
+}
+
+run "refuses_22" {
   command = plan
 
   variables {
@@ -600,6 +945,180 @@ run "refuses_10" {
 
   expect_failures = [
     var.webhook_parameter_name,
+  ]
+}
+
+run "refuses_23" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = null
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_24" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = "xoxb-111111111"
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_25" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = "xoxb-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_26" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = "xoxp-1234567890-1234567890"
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_27" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = "xapp-1-A0123ABCD-1234567890"
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_28" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = "xoxb-12345 67890"
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_29" {
+  command = plan
+
+  variables {
+    slack_delivery   = "app"
+    slack_channel_id = "C07EZ1ABC23"
+    slack_bot_token  = "Bearer xoxb-1234567890"
+  }
+
+  expect_failures = [
+    var.slack_bot_token,
+  ]
+}
+
+run "refuses_30" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = "/ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"
+  }
+
+  expect_failures = [
+    var.bot_token_parameter_name,
+  ]
+}
+
+run "refuses_31" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = "/a b"
+  }
+
+  expect_failures = [
+    var.bot_token_parameter_name,
+  ]
+}
+
+run "refuses_32" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = true
+    slack_bot_token            = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    bot_token_parameter_name   = "/a"
+  }
+
+  expect_failures = [
+    var.bot_token_parameter_name,
+  ]
+}
+
+run "refuses_33" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = null
+  }
+
+  expect_failures = [
+    var.bot_token_parameter_name,
+  ]
+}
+
+run "refuses_34" {
+  command = plan
+
+  variables {
+    slack_delivery             = "app"
+    slack_channel_id           = "C07EZ1ABC23"
+    create_bot_token_parameter = false
+    bot_token_parameter_name   = "xoxb-1234567890abc"
+  }
+
+  expect_failures = [
+    var.bot_token_parameter_name,
   ]
 }
 
@@ -884,6 +1403,342 @@ run "settings_refuses_log_level_24" {
 
   variables {
     notifier_settings = { "log_level" = "" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_incident_quiet_windows_25" {
+  command = plan
+
+  variables {
+    notifier_settings = { "incident_quiet_windows" = 0 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_incident_quiet_windows_26" {
+  command = plan
+
+  variables {
+    notifier_settings = { "incident_quiet_windows" = 13 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_incident_quiet_windows_27" {
+  command = plan
+
+  variables {
+    notifier_settings = { "incident_quiet_windows" = 1.5 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_5xx_count_28" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_5xx_count" = -1 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_5xx_count_29" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_5xx_count" = 1000001 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_5xx_count_30" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_5xx_count" = 0.5 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_5xx_rate_percent_31" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_5xx_rate_percent" = -0.01 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_5xx_rate_percent_32" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_5xx_rate_percent" = 100.01 }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_33" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "everyone" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_34" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "Here" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_35" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "@here" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_36" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "<!here>" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_37" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "S0123ABC" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_38" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "S0123ABCD4567" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_39" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "U0123ABCD45" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_40" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "here\n" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_41" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "xxxxxxxxxxxxx" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_critical_mention_42" {
+  command = plan
+
+  variables {
+    notifier_settings = { "critical_mention" = "xxx" }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_43" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Mon-Fri 22:00-07:00"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_44" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Mon-Fri 22:00 - 07:00 Europe/Berlin"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_45" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Monday 22:00-07:00 UTC"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_46" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Mon-Fri 2200-0700 UTC"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_47" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Mon-Fri 22:00-07:00 Europe/Berlin "] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_48" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Tue 08:00-09:00 zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_49" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Mon-Fri 22:00-07:00 Europe/Berlin\n"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_50" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = [""] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_51" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = ["Mon-Fri 22:00-07:00 Europe/Berlin", "Sat,Sun 00:00-24:00 UTC", "* 12:00-13:00 America/New_York", "Mon,Wed-Fri 09:00-10:00 Etc/GMT+5", "Tue 08:00-09:00 zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "Mon-Fri 22:00-07:00 Europe/Berlin"] }
+  }
+
+  expect_failures = [
+    var.notifier_settings,
+  ]
+}
+
+run "settings_refuses_quiet_hours_52" {
+  command = plan
+
+  variables {
+    notifier_settings = { "quiet_hours" = "Mon-Fri 22:00-07:00 Europe/Berlin" }
   }
 
   expect_failures = [

@@ -6,6 +6,9 @@ variables {
   name              = "orders-api"
   log_group_names   = ["/aws/apigateway/orders-api-accesslog"]
   slack_webhook_url = "https://hooks.slack.com/services/T000/B000/XXXX"
+  # Terraform 1.11's test runner refuses an apply run whose ephemeral variable was left unset ("must remain unset
+  # during the apply phase"; null counts as unset), so every run gives a token; the webhook delivery ignores it.
+  slack_bot_token = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
 }
 
 run "defaults" {
@@ -319,12 +322,12 @@ run "accepts_an_environment_just_under_4_kb" {
   command = plan
 
   variables {
-    log_group_names = [for index in range(50) : "/aws/apigateway/a-rather-long-api-name-for-the-team-${index}-accesslog"]
+    log_group_names = [for index in range(49) : "/aws/apigateway/a-rather-long-api-name-for-the-team-${index}-accesslog"]
   }
 
   assert {
     condition     = length(jsonencode(aws_lambda_function.this.environment[0].variables)) <= 4096
-    error_message = "Fifty long log group names fit Lambda's 4 KB (sixty do not)."
+    error_message = "Forty-nine long log group names fit Lambda's 4 KB beside every other setting at its default (sixty do not)."
   }
 }
 

@@ -68,6 +68,12 @@ class Settings:
         return self.schedule_interval_minutes * 60
 
 
+def pattern_rule(name: str) -> str:
+    """A pattern in a rule: the contract's words for it where it has some, else ``matching <regex>``."""
+    words = contract().get("pattern_words", {})
+    return words[name] if name in words else f"matching {contract()['patterns'][name]}"
+
+
 def describe_rule(spec: Mapping[str, Any]) -> str:
     """What a setting accepts, in words: ``a whole number from 0 to 20``, ``one of DEBUG, INFO``..."""
     kind = spec["type"]
@@ -78,15 +84,12 @@ def describe_rule(spec: Mapping[str, Any]) -> str:
     if kind == "number":
         return f"a number from {spec['minimum']} to {spec['maximum']}"
     if kind == "string" and "pattern" in spec:
-        return (
-            f"a string of {spec['min_length']} to {spec['max_length']} characters "
-            f"matching {contract()['patterns'][spec['pattern']]}"
-        )
+        return f"a string of {spec['min_length']} to {spec['max_length']} characters {pattern_rule(spec['pattern'])}"
     if kind == "string":
         return f"a string of {spec['min_length']} to {spec['max_length']} characters"
     if kind == "list(string)":
-        item = contract()["patterns"][spec["item_pattern"]]
-        return f"a JSON array of {spec['min_items']} to {spec['max_items']} strings matching {item}"
+        item = pattern_rule(spec["item_pattern"])
+        return f"a JSON array of {spec['min_items']} to {spec['max_items']} strings {item}"
     if kind == "list(integer)":
         return (
             f"a JSON array of {spec['min_items']} to {spec['max_items']} whole numbers "

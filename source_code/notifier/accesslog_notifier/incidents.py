@@ -134,7 +134,9 @@ def counted(incident: Incident, facts: WindowFacts, step: str, *, now_ms: int) -
         window_errors=(*incident.window_errors, facts.errors)[-MAX_WINDOW_TREND:],
         critical=critical,
         quiet=quiet,
-        resolved_at_ms=now_ms if step == RESOLVES else None,
+        # The end of the window that made it quiet long enough, not the run's clock: a replay hours later says the
+        # same.
+        resolved_at_ms=facts.end_ms if step == RESOLVES else None,
         version=incident.version + 1,
     )
 
