@@ -1,5 +1,5 @@
 """Storm benchmark: the notifier's handler in-process over one five-minute window on moto's server, whose Logs
-Insights runs the real query strings (tests/support/logs_insights.py), Slack rate-limited like the real one.
+Insights runs the real query strings (devkit/apigw_devkit/logs_insights.py), Slack rate-limited like the real one.
 
 For each case it writes the lines (all of one log group, or spread over several), stores the receiver's URL as an
 SSM SecureString, runs ``lambda_handler`` on the scheduled event of that window with a 300 s context, the default
@@ -37,15 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
+from apigw_devkit.lambda_events import WallClockContext, next_scheduled_minutes, scheduled_event, window_of
+from apigw_devkit.moto_server import MotoServer, aws_environment
+from apigw_devkit.slack_receiver import SlackReceiver
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "source_code" / "notifier")]
-
-import boto3  # noqa: E402
-
-from tests.support.moto_server import MotoServer, aws_environment  # noqa: E402
-from tests.support.notifier import WallClockContext, next_scheduled_minutes, scheduled_event, window_of  # noqa: E402
-from tests.support.slack_receiver import SlackReceiver  # noqa: E402
-
 PARAMETER = "/bench/slack-webhook"
 REGION = "us-east-1"
 RUNS_PER_MONTH = 30 * 24 * 12  # every 5 minutes
@@ -163,7 +160,6 @@ def run_handler(minute: int, trace_memory: bool) -> tuple[dict[str, Any], float,
 
 RSS_SCRIPT = """
 import json, os, resource, sys, time
-sys.path.insert(0, sys.argv[1])
 from accesslog_notifier import handler
 
 class Context:
@@ -184,7 +180,8 @@ def measure_rss(minute: int) -> dict[str, Any]:
         zip_path = str(REPO_ROOT / "source_code" / "dist" / "notifier.zip")
         completed = subprocess.run(
             [sys.executable, "-c", RSS_SCRIPT, zip_path, json.dumps(scheduled_event(minute))],
-            env=dict(os.environ),
+            # The zip first on the child's path, ahead of .venv's packages (as /var/task is on Lambda's).
+            env={**os.environ, "PYTHONPATH": zip_path},
             capture_output=True,
             text=True,
             check=False,

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import boto3
 import pytest
-
-from tests.support.moto_server import MotoServer, aws_environment
-from tests.support.slack_api import SlackApiStandIn
-from tests.support.slack_receiver import SlackReceiver
-from tests.support.tfcli import terraform_environment
+from apigw_devkit.moto_server import MotoServer, aws_environment
+from apigw_devkit.slack_api import SlackApiStandIn
+from apigw_devkit.slack_receiver import SlackReceiver
+from apigw_devkit.tfcli import terraform_environment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What real AWS and Slack answer where moto differs: data files of this repository (see their README).

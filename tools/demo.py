@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import importlib
 import json
 import logging
 import os
@@ -30,13 +29,14 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from apigw_devkit.deployed import import_deployed
+from apigw_devkit.moto_server import MotoServer, aws_environment
+from apigw_devkit.slack_api import DEFAULT_TOKEN as STANDIN_TOKEN
+from apigw_devkit.slack_api import SlackApiStandIn
+from apigw_devkit.slack_receiver import SlackReceiver
+from apigw_devkit.terraform import TerraformRunner
+from apigw_devkit.tfcli import terraform_environment
 
-from tests.support.moto_server import MotoServer, aws_environment
-from tests.support.slack_api import DEFAULT_TOKEN as STANDIN_TOKEN
-from tests.support.slack_api import SlackApiStandIn
-from tests.support.slack_receiver import SlackReceiver
-from tests.support.terraform import TerraformRunner
-from tests.support.tfcli import terraform_environment
 from tools.slack_render import render_message
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -297,8 +297,7 @@ def step_run_notifier(state: DemoState) -> str:
     code_dir = Path(tempfile.mkdtemp(prefix="notifier-code-"))
     with zipfile.ZipFile(NOTIFIER_ZIP) as archive:
         archive.extractall(code_dir)
-    sys.path.insert(0, str(code_dir))
-    handler_module = importlib.import_module("accesslog_notifier.handler")
+    handler_module = import_deployed(code_dir, "accesslog_notifier.handler")
     state.handler_module = handler_module
 
     os.environ.update(configuration["Environment"]["Variables"])

@@ -20,16 +20,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "source_code" / "notifier"))
-
-from accesslog_notifier.queries import (  # noqa: E402
+from accesslog_notifier.queries import (
     WIDEST_WINDOW,
     build_queries,
     longest_query_chars,
     max_query_chars,
     sample_rows_for,
 )
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 TARGET = REPO_ROOT / "modules" / "notifier" / "tests" / "query_length.tftest.hcl"
 REGENERATE_COMMAND = "make edges"

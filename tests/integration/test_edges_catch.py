@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apigw_devkit.terraform import TerraformRunner
 
 from tests.support.files import REPO_ROOT, project_files
-from tests.support.terraform import TerraformRunner
 
 pytestmark = pytest.mark.integration
 

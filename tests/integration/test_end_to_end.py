@@ -11,9 +11,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from apigw_devkit.slack_receiver import SlackReceiver
 
 from tests.support.deployment import Deployment, deployed_example
-from tests.support.slack_receiver import SlackReceiver
 from tests.support.targets import EmulatorTarget, Request, Target, aws_target_or_reason
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]

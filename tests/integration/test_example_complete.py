@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from apigw_devkit.slack_receiver import SlackReceiver
 
 from tests.support.deployment import PLAN_NO_CHANGES, REPO_ROOT, Deployment, deployed_example
 from tests.support.iam_policy import ALLOW, IMPLICIT_DENY, Request, evaluate
-from tests.support.slack_receiver import SlackReceiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 

@@ -17,17 +17,11 @@ import pytest
 from accesslog_notifier.handler import Dependencies, lambda_handler
 from accesslog_notifier.insights import Clock
 from accesslog_notifier.slack import urllib_post
+from apigw_devkit.lambda_events import WallClockContext, next_scheduled_minutes, scheduled_event, window_of
+from apigw_devkit.slack_receiver import SlackReceiver
 
 from tests.support.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
-from tests.support.notifier import (
-    WallClockContext,
-    alarm_event,
-    next_scheduled_minutes,
-    put_events,
-    scheduled_event,
-    window_of,
-)
-from tests.support.slack_receiver import SlackReceiver
+from tests.support.notifier import alarm_event, put_events
 from tools.demo import render_access_log_line
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]

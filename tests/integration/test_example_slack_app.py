@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from apigw_devkit.slack_api import SlackApiStandIn
 
 from tests.support.deployment import PLAN_NO_CHANGES, Deployment, deployed_example
 from tests.support.iam_policy import ALLOW, IMPLICIT_DENY, Request, evaluate
-from tests.support.slack_api import SlackApiStandIn
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 

@@ -1,5 +1,5 @@
 """The handler in-process against moto's server (its Logs Insights answered by the query-language engine of
-tests/support/logs_insights.py) and a real HTTP receiver for Slack.
+devkit/apigw_devkit/logs_insights.py) and a real HTTP receiver for Slack.
 
 Expected numbers are counted here from the lines each test writes. Windows lie a little in the future: Logs
 Insights refuses a range that ends before the log group was created (moto's groups are created by the test), and
@@ -27,6 +27,8 @@ from accesslog_notifier.handler import Dependencies, NotifierError, lambda_handl
 from accesslog_notifier.slack import urllib_post
 from accesslog_notifier.webhook import WebhookUrlCache
 from accesslog_notifier.window import format_iso
+from apigw_devkit.lambda_events import next_scheduled_minutes, scheduled_event, window_of
+from apigw_devkit.slack_receiver import Answer
 
 from tests.support.notifier import (
     FakeClock,
@@ -35,12 +37,8 @@ from tests.support.notifier import (
     alarm_event,
     http_access_line,
     iter_strings,
-    next_scheduled_minutes,
     put_events,
-    scheduled_event,
-    window_of,
 )
-from tests.support.slack_receiver import Answer
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 

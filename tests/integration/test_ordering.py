@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from apigw_devkit.terraform import TerraformRunner
 
 from tests.support.deployment import EXAMPLES
-from tests.support.terraform import TerraformRunner
 
 pytestmark = pytest.mark.integration
 

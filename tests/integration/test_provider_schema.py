@@ -41,7 +41,7 @@ ACCOUNT_MODULE = REPO_ROOT / "modules" / "apigateway-account" / "main.tf"
 def installed_schema(tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str]) -> dict[str, Any]:
     """``terraform providers schema -json`` of hashicorp/aws 5.100.0, through the project's CLI config.
 
-    Run with subprocess: the python-terraform wrapper (tests/support/terraform.py) has no ``providers schema``
+    Run with subprocess: the python-terraform wrapper (devkit/apigw_devkit/terraform.py) has no ``providers schema``
     command, and its runner keeps its environment private."""
     work_dir = tmp_path_factory.mktemp("aws-schema")
     (work_dir / "main.tf").write_text(

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from apigw_devkit.terraform import TerraformError
 
 from tests.support.deployment import REPO_ROOT, scratch_runner
-from tests.support.terraform import TerraformError
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from accesslog_notifier.config import contract
+from apigw_devkit.terraform import TerraformError
 
 from tests.support.deployment import scratch_runner
-from tests.support.terraform import TerraformError
 
 pytestmark = pytest.mark.integration
 

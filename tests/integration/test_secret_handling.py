@@ -12,9 +12,9 @@ from pathlib import Path
 
 import boto3
 import pytest
+from apigw_devkit.terraform import PLAN_CHANGES, TerraformError
 
 from tests.support.deployment import scratch_runner
-from tests.support.terraform import PLAN_CHANGES, TerraformError
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto]
 

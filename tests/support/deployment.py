@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-
-from tests.support.terraform import PLAN_NO_CHANGES, TerraformRunner
+from apigw_devkit.terraform import PLAN_NO_CHANGES, TerraformRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"

@@ -1,7 +1,7 @@
 """An in-memory CloudWatch Logs client for the handler's unit tests: the Logs Insights calls the notifier makes
-(StartQuery, GetQueryResults, StopQuery), answered by the query-language engine of tests/support/logs_insights.py.
+(StartQuery, GetQueryResults, StopQuery), answered by the query-language engine of apigw_devkit.logs_insights.
 
-The same engine answers inside moto's server for the integration tests (tests/support/moto_insights.py); this one
+The same engine answers inside moto's server for the integration tests (apigw_devkit.moto_insights); this one
 runs in-process, so a test takes milliseconds and mutation testing can run the handler's tests for every mutant.
 Refusals are real botocore ``ClientError``\\ s with AWS's codes and messages; results have AWS's shapes.
 """
@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from apigw_devkit.logs_insights import LogEvent, MalformedQueryError, run_query
 from botocore.exceptions import ClientError
-
-from tests.support.logs_insights import LogEvent, MalformedQueryError, run_query
 
 # What StartQuery answers for a range with no possible data (CloudWatch Logs, MalformedQueryException).
 EMPTY_RANGE_MESSAGE = (

@@ -17,9 +17,10 @@ from typing import Any
 from accesslog_notifier.handler import Dependencies, NotifierError, lambda_handler
 from accesslog_notifier.slack import urllib_post
 from accesslog_notifier.slack_api import api_post
+from apigw_devkit.lambda_events import scheduled_event, window_of
 
 from tests.support.fake_logs import InMemoryLogs
-from tests.support.notifier import FakeClock, access_line, scheduled_event, window_of
+from tests.support.notifier import FakeClock, access_line
 
 GROUP = "/aws/apigateway/orders-prod"
 TABLE = "orders-api-accesslog-notifier-state"

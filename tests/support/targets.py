@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from apigw_devkit.lambda_events import WallClockContext
 
 from tests.support.deployment import REPO_ROOT, Deployment
-from tests.support.notifier import WallClockContext
 
 NOTIFIER_ZIP = REPO_ROOT / "source_code" / "dist" / "notifier.zip"
 MINUTE_S = 60

@@ -10,9 +10,8 @@ import json
 from typing import Any
 
 import pytest
-
-from tests.support import logs_insights
-from tests.support.logs_insights import (
+from apigw_devkit import logs_insights
+from apigw_devkit.logs_insights import (
     DEFAULT_LIMIT,
     LogEvent,
     MalformedQueryError,

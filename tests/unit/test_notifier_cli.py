@@ -30,12 +30,13 @@ from accesslog_notifier import handler
 from accesslog_notifier.config import contract
 from accesslog_notifier.handler import Dependencies
 from accesslog_notifier.slack import HttpAnswer
+from apigw_devkit.lambda_events import scheduled_event
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
 from tests.support.fake_logs import InMemoryLogs
-from tests.support.notifier import FakeClock, access_line, alarm_event, iso_ms, scheduled_event
+from tests.support.notifier import FakeClock, access_line, alarm_event, iso_ms
 
 PROG = "python -m accesslog_notifier"  # the module docstring's command
 GROUP = "/aws/apigateway/orders-prod"

@@ -20,10 +20,11 @@ from accesslog_notifier.events import (
     scheduled_runs_covering,
 )
 from accesslog_notifier.window import Window
+from apigw_devkit.lambda_events import window_of
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.support.notifier import alarm_event, iso_ms, window_of
+from tests.support.notifier import alarm_event, iso_ms
 
 ALARMS = ("orders-api-4xx", "orders-api-5xx")
 

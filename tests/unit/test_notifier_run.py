@@ -32,6 +32,7 @@ from accesslog_notifier.handler import (
 from accesslog_notifier.slack import HttpAnswer
 from accesslog_notifier.webhook import WebhookParameterError
 from accesslog_notifier.window import Window, format_iso
+from apigw_devkit.lambda_events import scheduled_event, window_of
 
 from tests.support.fake_logs import InMemoryLogs
 from tests.support.notifier import (
@@ -42,8 +43,6 @@ from tests.support.notifier import (
     console_fragment_value,
     iter_strings,
     jsurl_decode,
-    scheduled_event,
-    window_of,
 )
 
 GROUP = "/aws/apigateway/orders-prod"

@@ -1,6 +1,7 @@
 """The Slack Web API client (slack_api.py) against answers shaped as Slack documents them (api.slack.com/methods,
 "Rate limits"): ok answers, ``ok: false`` errors at HTTP 200, HTTP 429 with Retry-After; a recording poster, a fake
-clock. The stand-in server (tests/support/slack_api.py) covers the same over real sockets in the integration tests.
+clock. The stand-in server (devkit/apigw_devkit/slack_api.py) covers the same over real sockets in the integration
+tests.
 """
 
 from __future__ import annotations

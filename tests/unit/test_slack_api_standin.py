@@ -1,5 +1,5 @@
-"""The Slack Web API stand-in (tests/support/slack_api.py) answers as Slack documents auth.test, chat.postMessage and
-chat.update, called the plainest way: urllib.request against the real server on 127.0.0.1.
+"""The Slack Web API stand-in (devkit/apigw_devkit/slack_api.py) answers as Slack documents auth.test,
+chat.postMessage and chat.update, called the plainest way: urllib.request against the real server on 127.0.0.1.
 
 Expected limits come from Slack's documentation: tests/fixtures/slack-webhook.json (blocks, section, header, context,
 text, total block size) and, for chat.update's text, its error list as cited below; never from the stand-in's
@@ -21,10 +21,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from apigw_devkit.slack_api import ApiAnswer, BotIdentity, SlackApiStandIn, mentions
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-
-from tests.support.slack_api import ApiAnswer, BotIdentity, SlackApiStandIn, mentions
 
 # Starts an HTTP server standing in for Slack.
 pytestmark = pytest.mark.slack_receiver
@@ -395,6 +394,21 @@ def test_update_refuses_what_it_cannot_edit(api):
     assert update({"ts": ts, "channel": "C07NOSUCH01"}) == "channel_not_found"
     assert call(api, "chat.update", {"channel": CHANNEL, "ts": ts}).error == "no_text"
     assert [message.edits for message in api.messages(CHANNEL)] == [0, 0, 0, 0]
+
+
+def test_a_deleted_parent_takes_its_thread_and_can_no_longer_be_edited_or_replied_to(api):
+    parent_ts = post(api, "parent").json["ts"]
+    post(api, "reply", thread_ts=parent_ts)
+    other_ts = post(api, "another parent").json["ts"]
+
+    assert api.delete_message(CHANNEL, parent_ts) == 2
+
+    assert [message.ts for message in api.messages(CHANNEL)] == [other_ts]
+    assert [message.text for message in api.deleted_messages()] == ["parent", "reply"]
+    assert (
+        call(api, "chat.update", {"channel": CHANNEL, "ts": parent_ts, "text": "edited"}).error == "message_not_found"
+    )
+    assert post(api, "late reply", thread_ts=parent_ts).error == "thread_not_found"  # missing_thread="refuse"
 
 
 def test_update_keeps_blocks_it_is_not_given_and_drops_them_for_an_empty_list(api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import tfcli
+from apigw_devkit import tfcli
 
 
 def _fake_mirror(root: Path) -> Path:

@@ -1,6 +1,6 @@
 """moto's server on a free 127.0.0.1 port, with the fidelity fixes this project needs.
 
-Run as a program (``python -m tests.support.moto_server``) it binds port 0, prints ``{"port": N}`` on its first
+Run as a program (``python -m apigw_devkit.moto_server``) it binds port 0, prints ``{"port": N}`` on its first
 stdout line and serves until stopped. :class:`MotoServer` starts that program, reads the port and stops it again.
 
 The fixes, each where moto differs from AWS in a way that breaks a correct configuration:
@@ -16,8 +16,8 @@ The fixes, each where moto differs from AWS in a way that breaks a correct confi
 - moto 5.2 gives HTTP APIs 8-letter ids; AWS's API ids are 10 characters (``a1b2c3d4e5`` in every API Gateway
   example), which the modules check to catch a name given for an id. The patch lengthens the id before anything
   refers to it.
-- moto 5.2 ignores Logs Insights' ``filter`` and ``stats``: tests/support/moto_insights.py answers StartQuery,
-  GetQueryResults and StopQuery with the query-language engine of tests/support/logs_insights.py.
+- moto 5.2 ignores Logs Insights' ``filter`` and ``stats``: moto_insights.py (this package) answers StartQuery,
+  GetQueryResults and StopQuery with the query-language engine of logs_insights.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.support import moto_insights
+from apigw_devkit import moto_insights
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANAGED_POLICIES_ENV = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
@@ -147,7 +147,7 @@ class MotoServer:
         self._log_file = open(self.log_path or os.devnull, "w")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, **MANAGED_POLICIES_ENV}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.moto_server"],
+            [sys.executable, "-m", "apigw_devkit.moto_server"],
             stdout=subprocess.PIPE,
             stderr=self._log_file,
             text=True,

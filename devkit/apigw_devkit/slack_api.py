@@ -545,6 +545,7 @@ class SlackApiStandIn:
         self._archived: set[str] = set()
         self._messages: dict[tuple[str, str], _Stored] = {}
         self._parents: dict[str, list[str]] = {}
+        self._deleted: list[_Stored] = []
         self._calls: list[ApiCall] = []
         self._script: dict[str, deque[ApiAnswer]] = {}
         self._limits: dict[str, tuple[float, float, bool]] = {}
@@ -626,6 +627,21 @@ class SlackApiStandIn:
             self._changed.notify_all()
             return ts
 
+    def delete_message(self, channel: str, ts: str) -> int:
+        """Someone deletes the message ``ts`` in ``channel`` (a parent takes its thread with it, as Slack shows a
+        thread whose parent is gone to nobody): chat.update on it gets ``message_not_found`` from now on, and a
+        ``thread_ts`` naming it is answered per ``missing_thread``. Returns how many messages went."""
+        with self._changed:
+            stored = self._messages.pop((channel, ts))
+            gone = [stored] + [self._messages.pop((channel, reply)) for reply in stored.reply_ts]
+            if ts in self._parents.get(channel, []):
+                self._parents[channel].remove(ts)
+            elif stored.thread_ts is not None and (parent := self._messages.get((channel, stored.thread_ts))):
+                parent.reply_ts.remove(ts)
+            self._deleted.extend(gone)
+            self._changed.notify_all()
+            return len(gone)
+
     def script(self, method: str, *answers: ApiAnswer) -> None:
         """Queue answers for the next calls of ``method`` (``"*"``: of any method); after them, calls are handled
         normally again. A scripted answer replaces the call's effect unless it says ``apply=True``."""
@@ -686,6 +702,11 @@ class SlackApiStandIn:
     def thread(self, ts: str, channel: str | None = None) -> list[PostedMessage]:
         """The replies in the thread of the parent ``ts``, oldest first."""
         return list(self.message(ts, channel).replies)
+
+    def deleted_messages(self) -> list[PostedMessage]:
+        """What :meth:`delete_message` took away, in the order it went (a parent before its replies)."""
+        with self._lock:
+            return [self._snapshot(stored, replies=False) for stored in self._deleted]
 
     def hidden_messages(self) -> list[PostedMessage]:
         """Replies posted to a thread that does not exist, under ``missing_thread="hide"``: seen by nobody."""
@@ -1049,8 +1070,10 @@ class SlackApiStandIn:
             if parent is not None:
                 parent.reply_ts.append(stored.ts)
 
-    def _snapshot(self, stored: _Stored) -> PostedMessage:
-        replies = tuple(self._snapshot(self._messages[(stored.channel, ts)]) for ts in stored.reply_ts)
+    def _snapshot(self, stored: _Stored, *, replies: bool = True) -> PostedMessage:
+        replies_now = (
+            tuple(self._snapshot(self._messages[(stored.channel, ts)]) for ts in stored.reply_ts) if replies else ()
+        )
         return PostedMessage(
             channel=stored.channel,
             ts=stored.ts,
@@ -1059,7 +1082,7 @@ class SlackApiStandIn:
             thread_ts=stored.thread_ts,
             reply_broadcast=stored.reply_broadcast,
             history=tuple(copy.deepcopy(stored.versions)),
-            replies=replies,
+            replies=replies_now,
         )
 
     def _author(self, message: PostedMessage) -> str:

@@ -4,7 +4,7 @@ Where a filesystem mirror of hashicorp/aws exists on the machine, providers come
 network); otherwise Terraform uses the registry as usual. Either way a plugin cache shared by every working
 directory of this checkout turns each later ``terraform init`` into a symlink instead of a 700 MB copy.
 
-``python -m tests.support.tfcli`` prints ``export`` lines for shell scripts.
+``python -m apigw_devkit.tfcli`` prints ``export`` lines for shell scripts.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """A pure-Python evaluator for the subset of the CloudWatch Logs Insights query language the notifier uses.
 
 moto stores log events but ignores ``filter`` and ``stats``; the notifier computes its counts with Logs Insights
-aggregation queries, so the tests need an evaluator that follows AWS's documented definitions. This module is a pure
-library (standard library only): :func:`parse_query` turns a query string into a :class:`Query` or raises
-:class:`MalformedQueryError` (what AWS reports as ``MalformedQueryException``) for anything outside the subset, and
-:func:`run_query` evaluates a query over :class:`LogEvent` objects and returns what ``GetQueryResults`` would.
+aggregation queries, so the emulator the tests, the demo and the benchmark run needs an evaluator that follows AWS's
+documented definitions. This module is a pure library (standard library only): :func:`parse_query` turns a query
+string into a :class:`Query` or raises :class:`MalformedQueryError` (what AWS reports as ``MalformedQueryException``)
+for anything outside the subset, and :func:`run_query` evaluates a query over :class:`LogEvent` objects and returns
+what ``GetQueryResults`` would.
 
 Documents followed (AWS, read 2026; each construct below cites the page it follows)
 ------------------------------------------------------------------------------------

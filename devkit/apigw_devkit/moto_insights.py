@@ -1,6 +1,6 @@
-"""Logs Insights inside moto's server: StartQuery/GetQueryResults/StopQuery answered by tests/support/logs_insights.py.
+"""Logs Insights inside moto's server: StartQuery/GetQueryResults/StopQuery answered by logs_insights.py (this package).
 
-moto 5.2 stores log events but ignores a query's ``filter`` and ``stats``. Installed by tests/support/moto_server.py,
+moto 5.2 stores log events but ignores a query's ``filter`` and ``stats``. Installed by moto_server.py,
 this makes the emulator run the notifier's real query strings with the documented semantics the engine follows,
 and answer as AWS does:
 
@@ -22,7 +22,7 @@ import os
 import time
 from typing import Any
 
-from tests.support.logs_insights import LogEvent, MalformedQueryError, parse_query, run_query
+from apigw_devkit.logs_insights import LogEvent, MalformedQueryError, parse_query, run_query
 
 EMPTY_RANGE_MESSAGE = (
     "Query's end date and time is either before the log groups creation time or exceeds the log groups log "
