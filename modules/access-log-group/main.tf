@@ -9,56 +9,20 @@ locals {
   contract       = jsondecode(file("${path.module}/../../contract/contract.json"))
   log_group_name = coalesce(var.access_log_group_name, "/aws/apigateway/${var.name}-accesslog")
 
-  # The access-log format. Every field is a JSON string except `status`, which is a JSON number: CloudWatch
-  # metric filters compare numbers only ({ $.status >= 400 } never matches "404"), and the error alarm and the
-  # notifier both rely on that. API Gateway always sets $context.status, so the line stays valid JSON.
-  # REST APIs name a route by method and resource path; HTTP APIs by their route key, and have their own
-  # $context variables (API Gateway Developer Guide, "Customizing HTTP API access logs"): no X-Ray trace id, no
-  # caller or user, an integration latency, the custom domain.
-  rest_fields = {
-    requestId               = "$context.requestId"
-    extendedRequestId       = "$context.extendedRequestId"
-    ip                      = "$context.identity.sourceIp"
-    caller                  = "$context.identity.caller"
-    user                    = "$context.identity.user"
-    requestTime             = "$context.requestTime"
-    httpMethod              = "$context.httpMethod"
-    resourcePath            = "$context.resourcePath"
-    path                    = "$context.path"
-    protocol                = "$context.protocol"
-    responseLength          = "$context.responseLength"
-    responseLatency         = "$context.responseLatency"
-    integrationStatus       = "$context.integrationStatus"
-    integrationErrorMessage = "$context.integrationErrorMessage"
-    errorMessage            = "$context.error.message"
-    xrayTraceId             = "$context.xrayTraceId"
-    apiId                   = "$context.apiId"
-    stage                   = "$context.stage"
+  # The access-log format is declared in the contract (access_log.fields), which the error alarm's filters and the
+  # notifier's queries and parsers read too: each field's JSON name, $context variable, JSON type and the API types
+  # that have it. Every field is a JSON string except `status`, a JSON number: CloudWatch metric filters compare
+  # numbers only ({ $.status >= 400 } never matches "404"). REST and HTTP APIs have different $context variables
+  # (API Gateway Developer Guide, "Customizing HTTP API access logs").
+  contract_fields = {
+    for role, field in local.contract.access_log.fields : field.name => field
+    if contains(field.api_types, var.api_type)
   }
-  http_fields = {
-    requestId               = "$context.requestId"
-    extendedRequestId       = "$context.extendedRequestId"
-    ip                      = "$context.identity.sourceIp"
-    requestTime             = "$context.requestTime"
-    httpMethod              = "$context.httpMethod"
-    routeKey                = "$context.routeKey"
-    path                    = "$context.path"
-    protocol                = "$context.protocol"
-    responseLength          = "$context.responseLength"
-    responseLatency         = "$context.responseLatency"
-    integrationLatency      = "$context.integrationLatency"
-    integrationStatus       = "$context.integrationStatus"
-    integrationErrorMessage = "$context.integrationErrorMessage"
-    errorMessage            = "$context.error.message"
-    domainName              = "$context.domainName"
-    apiId                   = "$context.apiId"
-    stage                   = "$context.stage"
-  }
-  string_fields = merge(var.api_type == "HTTP" ? local.http_fields : local.rest_fields, var.access_log_additional_fields)
-
-  numeric_fields = {
-    status = "$context.status"
-  }
+  string_fields = merge(
+    { for name, field in local.contract_fields : name => field.variable if field.type == "string" },
+    var.access_log_additional_fields,
+  )
+  numeric_fields = { for name, field in local.contract_fields : name => field.variable if field.type == "number" }
 
   # Hand-built rather than jsonencode(): jsonencode would quote the numeric fields.
   access_log_format = format("{%s}", join(",", concat(

@@ -22,7 +22,7 @@ variable "api_type" {
 }
 
 variable "create_access_log_group" {
-  description = "Create the access-log group. With false, the module only yields the access-log format for an existing group named by access_log_group_name."
+  description = "Create the access-log group. Set false and give access_log_group_name to use an existing group (the access_log_format output still gives the format its stage must write)."
   type        = bool
   nullable    = false
   default     = true
@@ -63,7 +63,7 @@ variable "access_log_kms_key_arn" {
 }
 
 variable "access_log_additional_fields" {
-  description = "Extra fields for the JSON access-log format, as name => API Gateway $context variable (for example { userAgent = \"$context.identity.userAgent\" }). Values are emitted as JSON strings."
+  description = "Extra fields for the JSON access-log format, as name => API Gateway $context variable (for example { userAgent = \"$context.identity.userAgent\" }). Values are emitted as JSON strings; names the format already has (requestId, status ...) are refused."
   type        = map(string)
   nullable    = false
   default     = {}
@@ -72,10 +72,17 @@ variable "access_log_additional_fields" {
     condition     = alltrue([for field, variable in var.access_log_additional_fields : can(regex("^[A-Za-z][A-Za-z0-9_]*$", field)) && can(regex("^\\$context\\.[A-Za-z0-9_.]+$", variable))])
     error_message = "access_log_additional_fields keys must be identifiers (letters, digits, '_') and values $context variables like \"$context.identity.userAgent\"."
   }
+
+  # The format's own fields (the contract's, for this API type) are what the error alarm's filters and the notifier
+  # read: an extra field of the same name would replace one (requestId) or repeat a key (status).
+  validation {
+    condition     = length(setintersection(keys(var.access_log_additional_fields), [for field in values(local.contract.access_log.fields) : field.name if contains(field.api_types, var.api_type)])) == 0
+    error_message = "access_log_additional_fields must not name a field the ${var.api_type} access-log format already has (got ${join(", ", sort(setintersection(keys(var.access_log_additional_fields), [for field in values(local.contract.access_log.fields) : field.name if contains(field.api_types, var.api_type)])))})."
+  }
 }
 
 variable "tags" {
-  description = "Tags for every resource this module creates."
+  description = "Tags for every taggable resource created."
   type        = map(string)
   nullable    = false
   default     = {}

@@ -17,31 +17,33 @@ locals {
   # numeric and string comparisons).
   # The methods an HTTP API route key can start with: the contract's one list, which the notifier's queries use too.
   route_methods = local.contract.route_methods
+  # The access-log fields the patterns select, by role, as the contract names them (and the format writes them).
+  field = { for role, field in local.contract.access_log.fields : role => field.name }
   route_exclusions = [
     for route in var.ignore_routes : (
       var.api_type == "HTTP" ? join(" && ", [
         # An HTTP API line names its route key; "* /path" stands for every method's route on that path.
         for key in(startswith(route, "* ") ? [for method in local.route_methods : "${method} ${trimprefix(route, "* ")}"] : [route]) :
-        "$.routeKey != \"${key}\""
+        "$.${local.field.route_key} != \"${key}\""
       ]) :
       # A REST line has the method and the resource path; "* /path" is the path with any method.
-      startswith(route, "* ") ? "$.resourcePath != \"${trimprefix(route, "* ")}\"" :
-      "($.httpMethod != \"${split(" ", route)[0]}\" || $.resourcePath != \"${join(" ", slice(split(" ", route), 1, length(split(" ", route))))}\")"
+      startswith(route, "* ") ? "$.${local.field.resource_path} != \"${trimprefix(route, "* ")}\"" :
+      "($.${local.field.method} != \"${split(" ", route)[0]}\" || $.${local.field.resource_path} != \"${join(" ", slice(split(" ", route), 1, length(split(" ", route))))}\")"
     ) if !(var.api_type == "REST" && route == "$default")
   ]
-  exclusions = concat([for status in var.ignore_statuses : "$.status != ${status}"], local.route_exclusions)
+  exclusions = concat([for status in var.ignore_statuses : "$.${local.field.status} != ${status}"], local.route_exclusions)
   status_classes = {
     "4xx" = {
       enabled   = var.create_4xx_alarm
       lowest    = max(var.error_status_threshold, 400)
-      pattern   = "{ ${join(" && ", concat(["$.status >= ${max(var.error_status_threshold, 400)}", "$.status <= 499"], local.exclusions))} }"
+      pattern   = "{ ${join(" && ", concat(["$.${local.field.status} >= ${max(var.error_status_threshold, 400)}", "$.${local.field.status} <= 499"], local.exclusions))} }"
       threshold = var.alarm_4xx_threshold
       meaning   = "client errors"
     }
     "5xx" = {
       enabled   = var.create_5xx_alarm
       lowest    = max(var.error_status_threshold, 500)
-      pattern   = "{ ${join(" && ", concat(["$.status >= ${max(var.error_status_threshold, 500)}"], local.exclusions))} }"
+      pattern   = "{ ${join(" && ", concat(["$.${local.field.status} >= ${max(var.error_status_threshold, 500)}"], local.exclusions))} }"
       threshold = var.alarm_5xx_threshold
       meaning   = "server errors"
     }

@@ -9,6 +9,9 @@
 # longest query would not fit. tests/query_length.tftest.hcl holds cases generated from the Python renderer, so the
 # two cannot drift apart.
 locals {
+  # The access-log fields the queries read, by role, named as the contract names them (so does the function:
+  # accesslog_notifier/fields.py).
+  query_field  = { for role, field in local.contract.access_log.fields : role => field.name }
   query_routes = distinct(var.ignore_routes)
   # Route values that are ignored whatever the method: HTTP route keys, and the paths of "* /path" rules (REST).
   query_any_method = distinct(flatten([
@@ -28,27 +31,28 @@ locals {
     [
       for method, paths in local.query_by_method :
       format(
-        "(httpMethod = \"%s\" and route in [%s])",
+        "(%s = \"%s\" and route in [%s])",
+        local.query_field.method,
         replace(replace(method, "\\", "\\\\"), "\"", "\\\""),
         join(", ", [for path in paths : format("\"%s\"", replace(replace(path, "\\", "\\\\"), "\"", "\\\""))]),
       )
     ],
   ))
-  query_route_field    = "fields coalesce(routeKey, resourcePath) as route"
-  query_keep           = "filter not ispresent(httpMethod) or not ispresent(route) or not (${local.query_condition})"
+  query_route_field    = "fields coalesce(${local.query_field.route_key}, ${local.query_field.resource_path}) as route"
+  query_keep           = "filter not ispresent(${local.query_field.method}) or not ispresent(route) or not (${local.query_condition})"
   query_route_optional = local.query_condition == "" ? [] : [local.query_route_field, local.query_keep]
   query_route_needed   = local.query_condition == "" ? [local.query_route_field] : [local.query_route_field, local.query_keep]
   query_window         = "filter toMillis(@timestamp) >= 253402300799998 and toMillis(@timestamp) < 253402300799999"
   query_rows_limit     = "limit ${local.contract.limits.query_rows}"
   query_statuses       = distinct(var.ignore_statuses)
-  query_error_filter   = "filter status >= ${var.error_status_threshold}${length(local.query_statuses) > 0 ? " and status not in [${join(", ", local.query_statuses)}]" : ""}"
+  query_error_filter   = "filter ${local.query_field.status} >= ${var.error_status_threshold}${length(local.query_statuses) > 0 ? " and ${local.query_field.status} not in [${join(", ", local.query_statuses)}]" : ""}"
   query_sample_rows    = try(tonumber(local.settings.sample_count), 0) * local.contract.limits.sample_rows_per_sample
 
   query_strings = {
-    totals  = join("\n| ", concat([local.query_window], local.query_route_optional, ["stats count(*) as lines, count(status) as statuses"]))
-    counts  = join("\n| ", concat([local.query_window], local.query_route_needed, ["stats count(*) as requests by bin(1m) as minute, status, httpMethod, route", local.query_rows_limit]))
-    routes  = join("\n| ", concat([local.query_window], local.query_route_needed, ["stats count(*) as requests by status, httpMethod, route", local.query_rows_limit]))
-    minutes = join("\n| ", concat([local.query_window], local.query_route_optional, ["stats count(*) as requests by bin(1m) as minute, status", local.query_rows_limit]))
+    totals  = join("\n| ", concat([local.query_window], local.query_route_optional, ["stats count(*) as lines, count(${local.query_field.status}) as statuses"]))
+    counts  = join("\n| ", concat([local.query_window], local.query_route_needed, ["stats count(*) as requests by bin(1m) as minute, ${local.query_field.status}, ${local.query_field.method}, route", local.query_rows_limit]))
+    routes  = join("\n| ", concat([local.query_window], local.query_route_needed, ["stats count(*) as requests by ${local.query_field.status}, ${local.query_field.method}, route", local.query_rows_limit]))
+    minutes = join("\n| ", concat([local.query_window], local.query_route_optional, ["stats count(*) as requests by bin(1m) as minute, ${local.query_field.status}", local.query_rows_limit]))
     samples = local.query_sample_rows > 0 ? join("\n| ", concat([local.query_window], local.query_route_optional, [local.query_error_filter, "sort @timestamp desc", "limit ${local.query_sample_rows}", "display @timestamp, @message"])) : ""
   }
   # 0 when the inputs are malformed: their own validations say so.

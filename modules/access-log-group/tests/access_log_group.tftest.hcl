@@ -118,3 +118,27 @@ run "http_api_format_names_the_route_key_and_keeps_a_numeric_status" {
   }
 }
 
+
+# The formats stages already use, written out: the format is built from the contract, and a change to either string
+# would show as a diff on every user's stage (and change what their log lines look like).
+run "rest_format_is_the_one_stages_use" {
+  command = plan
+
+  assert {
+    condition     = output.access_log_format == "{\"apiId\":\"$context.apiId\",\"caller\":\"$context.identity.caller\",\"errorMessage\":\"$context.error.message\",\"extendedRequestId\":\"$context.extendedRequestId\",\"httpMethod\":\"$context.httpMethod\",\"integrationErrorMessage\":\"$context.integrationErrorMessage\",\"integrationStatus\":\"$context.integrationStatus\",\"ip\":\"$context.identity.sourceIp\",\"path\":\"$context.path\",\"protocol\":\"$context.protocol\",\"requestId\":\"$context.requestId\",\"requestTime\":\"$context.requestTime\",\"resourcePath\":\"$context.resourcePath\",\"responseLatency\":\"$context.responseLatency\",\"responseLength\":\"$context.responseLength\",\"stage\":\"$context.stage\",\"user\":\"$context.identity.user\",\"xrayTraceId\":\"$context.xrayTraceId\",\"status\":$context.status}"
+    error_message = "The REST access-log format changed: users' stages would see a diff."
+  }
+}
+
+run "http_format_is_the_one_stages_use" {
+  command = plan
+
+  variables {
+    api_type = "HTTP"
+  }
+
+  assert {
+    condition     = output.access_log_format == "{\"apiId\":\"$context.apiId\",\"domainName\":\"$context.domainName\",\"errorMessage\":\"$context.error.message\",\"extendedRequestId\":\"$context.extendedRequestId\",\"httpMethod\":\"$context.httpMethod\",\"integrationErrorMessage\":\"$context.integrationErrorMessage\",\"integrationLatency\":\"$context.integrationLatency\",\"integrationStatus\":\"$context.integrationStatus\",\"ip\":\"$context.identity.sourceIp\",\"path\":\"$context.path\",\"protocol\":\"$context.protocol\",\"requestId\":\"$context.requestId\",\"requestTime\":\"$context.requestTime\",\"responseLatency\":\"$context.responseLatency\",\"responseLength\":\"$context.responseLength\",\"routeKey\":\"$context.routeKey\",\"stage\":\"$context.stage\",\"status\":$context.status}"
+    error_message = "The HTTP access-log format changed: users' stages would see a diff."
+  }
+}

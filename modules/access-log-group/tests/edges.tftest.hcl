@@ -18,7 +18,6 @@ run "accepts_1" {
     access_log_group_name        = "/aws/apigateway/a#b._-"
     access_log_retention_in_days = 1
     access_log_kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    access_log_additional_fields = { "userAgent" = "$context.identity.userAgent" }
   }
 }
 
@@ -31,7 +30,6 @@ run "accepts_2" {
     access_log_group_name        = "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"
     access_log_retention_in_days = 3653
     access_log_kms_key_arn       = "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
-    access_log_additional_fields = { "a_1" = "$context.authorizer.claims.sub" }
   }
 }
 
@@ -43,6 +41,7 @@ run "accepts_3" {
     name                         = "A.b_c-9"
     access_log_group_name        = "g"
     access_log_retention_in_days = 0
+    access_log_additional_fields = { "userAgent" = "$context.identity.userAgent" }
   }
 }
 
@@ -51,6 +50,16 @@ run "accepts_4" {
 
   variables {
     access_log_retention_in_days = 400
+    access_log_additional_fields = { "a_1" = "$context.authorizer.claims.sub" }
+  }
+}
+
+run "accepts_5" {
+  command = plan
+
+  variables {
+    api_type                     = "REST"
+    access_log_additional_fields = { "domainName" = "$context.domainName" }
   }
 }
 
@@ -63,7 +72,6 @@ run "refuses_1" {
     access_log_group_name        = "ggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"
     access_log_retention_in_days = -1
     access_log_kms_key_arn       = "alias/aws/logs"
-    access_log_additional_fields = { "user-agent" = "$context.identity.userAgent" }
   }
 
   expect_failures = [
@@ -72,7 +80,6 @@ run "refuses_1" {
     var.access_log_group_name,
     var.access_log_retention_in_days,
     var.access_log_kms_key_arn,
-    var.access_log_additional_fields,
   ]
 }
 
@@ -85,7 +92,6 @@ run "refuses_2" {
     access_log_group_name        = "a:b"
     access_log_retention_in_days = 2
     access_log_kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:alias/logs"
-    access_log_additional_fields = { "ua" = "context.identity.userAgent" }
   }
 
   expect_failures = [
@@ -94,7 +100,6 @@ run "refuses_2" {
     var.access_log_group_name,
     var.access_log_retention_in_days,
     var.access_log_kms_key_arn,
-    var.access_log_additional_fields,
   ]
 }
 
@@ -107,7 +112,7 @@ run "refuses_3" {
     access_log_group_name        = null
     access_log_retention_in_days = 3652
     access_log_kms_key_arn       = "1234abcd-12ab-34cd-56ef-1234567890ab"
-    access_log_additional_fields = { "ua" = "$context.x y" }
+    access_log_additional_fields = { "user-agent" = "$context.identity.userAgent" }
   }
 
   expect_failures = [
@@ -125,10 +130,49 @@ run "refuses_4" {
   variables {
     name                         = "a b"
     access_log_retention_in_days = 3654
+    access_log_additional_fields = { "ua" = "context.identity.userAgent" }
   }
 
   expect_failures = [
     var.name,
     var.access_log_retention_in_days,
+    var.access_log_additional_fields,
+  ]
+}
+
+run "refuses_5" {
+  command = plan
+
+  variables {
+    access_log_additional_fields = { "ua" = "$context.x y" }
+  }
+
+  expect_failures = [
+    var.access_log_additional_fields,
+  ]
+}
+
+run "refuses_6" {
+  command = plan
+
+  variables {
+    access_log_additional_fields = { "status" = "$context.status" }
+  }
+
+  expect_failures = [
+    var.access_log_additional_fields,
+  ]
+}
+
+run "refuses_7" {
+  command = plan
+
+  variables {
+    api_type                     = "HTTP"
+    access_log_additional_fields = { "routeKey" = "$context.routeKey" }
+  }
+
+  expect_failures = [
+    var.access_log_additional_fields,
   ]
 }

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from accesslog_notifier.fields import METHOD, RESOURCE_PATH, ROUTE_KEY, STATUS
 from accesslog_notifier.queries import MAX_ROWS, route_matches
 from accesslog_notifier.records import (
     NO_VALUE,
@@ -161,7 +162,7 @@ def count_totals(
         unreadable = 0
         for row in minutes_rows:
             fields = row_fields(row)
-            status, requests = parse_status(fields.get("status")), _count(fields, "requests")
+            status, requests = parse_status(fields.get(STATUS)), _count(fields, "requests")
             if status is None:
                 continue  # a group of lines without a usable status: they are the unparsed lines
             if requests is None:
@@ -187,13 +188,13 @@ def count_totals(
             totals.routes_exact = False
         for row in routes_rows:
             fields = row_fields(row)
-            status, requests = parse_status(fields.get("status")), _count(fields, "requests")
+            status, requests = parse_status(fields.get(STATUS)), _count(fields, "requests")
             if status is None:
                 continue
             if requests is None:
                 totals.routes_exact = False
                 continue
-            method, resource, key = route_parts(fields.get("httpMethod"), fields.get("route"))
+            method, resource, key = route_parts(fields.get(METHOD), fields.get("route"))
             if rules.is_ignored_route(method, resource, key):
                 continue  # the query left it out already; this holds if a reading of the query did not
             route = route_label(method, resource, key)
@@ -225,7 +226,7 @@ def counts_cover_statuses(totals_rows: Iterable[Row] | None, counts_rows: Sequen
     grouped = 0
     for row in counts_rows:
         fields = row_fields(row)
-        if "status" in fields:
+        if STATUS in fields:
             count = _count(fields, "requests")
             if count is None:
                 return False
@@ -253,9 +254,9 @@ def pick_samples(rows: Iterable[Row], rules: Rules, window: Window, count: int) 
         if sample is None or not rules.is_error(sample.status):
             continue
         if rules.is_ignored_route(
-            _text_or_none(line.get("httpMethod")),
-            _text_or_none(line.get("resourcePath")),
-            _text_or_none(line.get("routeKey")),
+            _text_or_none(line.get(METHOD)),
+            _text_or_none(line.get(RESOURCE_PATH)),
+            _text_or_none(line.get(ROUTE_KEY)),
         ):
             continue
         key = (sample.status, sample.route)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accesslog_notifier.aggregate import Totals
+from accesslog_notifier.fields import REQUEST_ID, SOURCE_IP
 from accesslog_notifier.links import execution_log_url, insights_url, xray_trace_url
 from accesslog_notifier.records import Sample, safe_text
 from accesslog_notifier.window import Window, format_hhmm, format_utc
@@ -258,10 +259,11 @@ def _sample_block(sample: Sample, region: str) -> dict[str, Any]:
     request_line = f"{sample.route}" + (f" ({sample.path})" if sample.path and sample.path != "-" else "")
     lines = [f"*{sample.status}* {code(request_line, 160)} at {format_utc(sample.timestamp_ms)} UTC"]
     details = []
+    # Labelled with their access-log field names, which a reader can search the log for.
     if sample.request_id:
-        details.append(f"requestId {code(sample.request_id)}")
+        details.append(f"{REQUEST_ID} {code(sample.request_id)}")
     if sample.ip:
-        details.append(f"ip {code(sample.ip, 60)}")
+        details.append(f"{SOURCE_IP} {code(sample.ip, 60)}")
     if sample.latency and sample.latency != "-":
         details.append(f"latency {code(sample.latency, 20)} ms")
     if details:

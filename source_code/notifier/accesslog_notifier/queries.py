@@ -28,6 +28,8 @@ undocumented:
   lines, not another scan): ``filter status >= threshold``, ``sort @timestamp desc``, ``limit``, ``display``;
   every line it returns is checked again in Python.
 
+The field names above are today's; the queries take them from the contract (:mod:`accesslog_notifier.fields`).
+
 StartQuery refuses a query string over 10,000 characters (CloudWatch Logs API Reference, StartQuery,
 ``queryString``: "Maximum length of 10000"); :func:`longest_query_chars` is what config.py and the notifier
 module check the settings against, so a combination that would not fit is refused at plan time.
@@ -39,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accesslog_notifier.contract import contract
+from accesslog_notifier.fields import METHOD, RESOURCE_PATH, ROUTE_KEY, STATUS
 from accesslog_notifier.window import LATEST_MS, Window
 
 # The rows a query returns when it sets no limit ("If you omit limit, the query defaults to returning up to 10,000",
@@ -99,7 +102,7 @@ def ignored_route_condition(ignore_routes: Sequence[str]) -> str | None:
     parts = [f"route in {_quoted_list(list(dict.fromkeys(any_method)))}"]
     # By method in sorted order, as the notifier module renders them (a Terraform map iterates its keys sorted).
     parts += [
-        f"(httpMethod = {_quoted(method)} and route in {_quoted_list(paths)})"
+        f"({METHOD} = {_quoted(method)} and route in {_quoted_list(paths)})"
         for method, paths in sorted(by_method.items())
     ]
     return " or ".join(parts)
@@ -123,17 +126,17 @@ def window_filter(window: Window) -> str:
 def route_commands(ignore_routes: Sequence[str], *, need_route: bool) -> list[str]:
     """The commands that compute ``route`` and leave out the ignored routes (none when not needed)."""
     condition = ignored_route_condition(ignore_routes)
-    commands = ["fields coalesce(routeKey, resourcePath) as route"] if need_route or condition else []
+    commands = [f"fields coalesce({ROUTE_KEY}, {RESOURCE_PATH}) as route"] if need_route or condition else []
     if condition:
-        commands.append(f"filter not ispresent(httpMethod) or not ispresent(route) or not ({condition})")
+        commands.append(f"filter not ispresent({METHOD}) or not ispresent(route) or not ({condition})")
     return commands
 
 
 def error_filter(threshold: int, ignore_statuses: Sequence[int]) -> str:
     """The lines the samples query previews: status at or past the threshold, not ignored."""
-    text = f"filter status >= {threshold}"
+    text = f"filter {STATUS} >= {threshold}"
     if ignore_statuses:
-        text += " and status not in [" + ", ".join(str(status) for status in ignore_statuses) + "]"
+        text += f" and {STATUS} not in [" + ", ".join(str(status) for status in ignore_statuses) + "]"
     return text
 
 
@@ -157,7 +160,7 @@ class QuerySet:
         return _pipeline(
             window_filter(self.window),
             *route_commands(self.ignore_routes, need_route=False),
-            "stats count(*) as lines, count(status) as statuses",
+            f"stats count(*) as lines, count({STATUS}) as statuses",
         )
 
     @property
@@ -165,7 +168,7 @@ class QuerySet:
         return _pipeline(
             window_filter(self.window),
             *route_commands(self.ignore_routes, need_route=True),
-            "stats count(*) as requests by bin(1m) as minute, status, httpMethod, route",
+            f"stats count(*) as requests by bin(1m) as minute, {STATUS}, {METHOD}, route",
             f"limit {MAX_ROWS}",
         )
 
@@ -174,7 +177,7 @@ class QuerySet:
         return _pipeline(
             window_filter(self.window),
             *route_commands(self.ignore_routes, need_route=True),
-            "stats count(*) as requests by status, httpMethod, route",
+            f"stats count(*) as requests by {STATUS}, {METHOD}, route",
             f"limit {MAX_ROWS}",
         )
 
@@ -183,7 +186,7 @@ class QuerySet:
         return _pipeline(
             window_filter(self.window),
             *route_commands(self.ignore_routes, need_route=False),
-            "stats count(*) as requests by bin(1m) as minute, status",
+            f"stats count(*) as requests by bin(1m) as minute, {STATUS}",
             f"limit {MAX_ROWS}",
         )
 

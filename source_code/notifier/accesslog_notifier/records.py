@@ -14,6 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from accesslog_notifier.fields import (
+    API_ID,
+    ERROR_MESSAGE,
+    INTEGRATION_ERROR,
+    INTEGRATION_LATENCY,
+    METHOD,
+    PATH,
+    REQUEST_ID,
+    RESOURCE_PATH,
+    RESPONSE_LATENCY,
+    ROUTE_KEY,
+    SOURCE_IP,
+    STAGE,
+    STATUS,
+    XRAY_TRACE_ID,
+)
+
 MAX_FIELD_CHARS = 1000
 NO_VALUE = "-"  # what API Gateway writes for a $context variable without a value
 # Logs Insights' @timestamp (and bin() values): "2026-11-25 09:31:12.907", UTC. moto gives epoch ms digits.
@@ -142,25 +159,25 @@ class Sample:
 
 def sample_from_line(timestamp_ms: int, line: dict[str, Any]) -> Sample | None:
     """The fields of an access-log line the digest shows, or None when the line has no usable status."""
-    status = parse_status(line.get("status"))
+    status = parse_status(line.get(STATUS))
     if status is None:
         return None
-    route_key = line.get("routeKey")
-    error = line.get("integrationErrorMessage")
+    route_key = line.get(ROUTE_KEY)
+    error = line.get(INTEGRATION_ERROR)
     if error in (None, "", NO_VALUE):
-        error = line.get("errorMessage")
+        error = line.get(ERROR_MESSAGE)
     return Sample(
         timestamp_ms=timestamp_ms,
         status=status,
-        route=route_label(line.get("httpMethod"), line.get("resourcePath"), route_key),
-        path=safe_text(line.get("path"), 300),
-        request_id=safe_text(line.get("requestId"), 200),
-        ip=safe_text(line.get("ip"), 100),
-        latency=safe_text(line.get("responseLatency", line.get("integrationLatency")), 20),
+        route=route_label(line.get(METHOD), line.get(RESOURCE_PATH), route_key),
+        path=safe_text(line.get(PATH), 300),
+        request_id=safe_text(line.get(REQUEST_ID), 200),
+        ip=safe_text(line.get(SOURCE_IP), 100),
+        latency=safe_text(line.get(RESPONSE_LATENCY, line.get(INTEGRATION_LATENCY)), 20),
         integration_error=safe_text(error if error != NO_VALUE else "", 500),
-        xray_trace_id=xray_trace_id(line.get("xrayTraceId")),
+        xray_trace_id=xray_trace_id(line.get(XRAY_TRACE_ID)),
         # Not shown, only linked: cut short, they would name another log group (links refuse any AWS would not write).
-        api_id=safe_text(line.get("apiId")),
-        stage=safe_text(line.get("stage")),
+        api_id=safe_text(line.get(API_ID)),
+        stage=safe_text(line.get(STAGE)),
         is_http_api=isinstance(route_key, str) and route_key not in ("", NO_VALUE),
     )
