@@ -1,6 +1,9 @@
 # Every input has the name it has in the module that owns it, and its rules live there only: a value that module
 # refuses is reported at this module's call site, naming the variable passed (tests/integration/test_root_inputs.py
 # shows the message). The validations below are the rules that span parts.
+#
+# The description of a variable forwarded as is is its module's, copied by `make docs`: edit it in the module (in
+# words true there and here). The few with words of their own here are listed in tools/docs.py with the reason.
 
 ################################################################################
 # The API stage, and what every part shares
@@ -36,13 +39,13 @@ variable "rest_api_id" {
 }
 
 variable "rest_api_name" {
-  description = "Name of the REST API (REST API metrics are published by name): for the rate alarms (create_error_rate_alarms) of a REST API."
+  description = "Name of the REST API (not its id): REST API metrics are published by ApiName. For the rate alarms of a REST API."
   type        = string
   default     = null
 }
 
 variable "http_api_id" {
-  description = "ID of the HTTP API: for the rate alarms (create_error_rate_alarms) of an HTTP API."
+  description = "ID of the HTTP API: HTTP API metrics are published by ApiId. For the rate alarms of an HTTP API."
   type        = string
   default     = null
 }
@@ -59,35 +62,35 @@ variable "stage_name" {
 }
 
 variable "error_status_threshold" {
-  description = "Lowest HTTP status that counts as an error, for both the alarms (method 1) and the notifier (method 2)."
+  description = "Lowest HTTP status that counts as an error, for the alarms and the notifier alike: the root module gives both the same value, so both methods agree on what an error is. The 4xx alarms count [max(threshold, 400), 499], the 5xx alarms [max(threshold, 500), 599]."
   type        = number
   nullable    = false
   default     = 400
 }
 
 variable "ignore_statuses" {
-  description = "Statuses that never count as errors, like 404 from scanners, for the alarms' filters and the notifier alike."
+  description = "Statuses that never count as errors, like 404 from scanners, for the alarms (left out of their filter patterns) and the notifier alike: the root module gives both the same list."
   type        = list(number)
   nullable    = false
   default     = []
 }
 
 variable "ignore_routes" {
-  description = "Routes whose requests never count, for the alarms' filters and the notifier alike: \"GET /health\" (REST: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\"."
+  description = "Routes whose requests never count, for the alarms (left out of their filter patterns) and the notifier alike (the root module gives both the same list): \"GET /health\" (REST APIs: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\" (HTTP APIs)."
   type        = list(string)
   nullable    = false
   default     = []
 }
 
 variable "iam_role_path" {
-  description = "IAM path of every role the bundle creates (CloudWatch role, notifier role, Chatbot role)."
+  description = "IAM path of every role created, where the organisation keeps them under one (like /service-role/)."
   type        = string
   nullable    = false
   default     = "/"
 }
 
 variable "iam_role_permissions_boundary_arn" {
-  description = "Managed policy set as the permissions boundary of every role the bundle creates, where the organisation requires one."
+  description = "ARN of the managed policy to set as the permissions boundary of every role created, where the organisation requires one."
   type        = string
   default     = null
 }
@@ -104,14 +107,14 @@ variable "tags" {
 ################################################################################
 
 variable "create_account_setting" {
-  description = "Own the region-wide API Gateway account setting that names the CloudWatch role. Exactly one configuration per account and region should; set false in every other one (for example all but one instance of a for_each), together with create_cloudwatch_role."
+  description = "Own the region-wide API Gateway account setting (aws_api_gateway_account) that names the CloudWatch role. It is one per account and region: exactly one configuration should own it; set false in every other one (for example all but one instance of a for_each), together with create_cloudwatch_role. On destroy, provider 6.x resets it and 5.x leaves it naming the deleted role (the apigateway-account module's README says how 5.x users get the reset)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "create_cloudwatch_role" {
-  description = "Create the IAM role API Gateway pushes logs with. Set false and give cloudwatch_role_arn to use a role you have."
+  description = "Create the IAM role API Gateway pushes logs with. Set false and give cloudwatch_role_arn to point the setting at a role you already have."
   type        = bool
   nullable    = false
   default     = true
@@ -124,7 +127,7 @@ variable "cloudwatch_role_arn" {
 }
 
 variable "cloudwatch_role_name" {
-  description = "Name of the CloudWatch role to create; defaults to apigateway-cloudwatch-<region>."
+  description = "Name of the role to create. Defaults to apigateway-cloudwatch-<region>: the account setting is per region, IAM names are global."
   type        = string
   default     = null
 }
@@ -148,61 +151,61 @@ variable "create_method_settings" {
 }
 
 variable "method_path" {
-  description = "Methods the settings apply to: */* for every method, or {resource_path}/{http_method} such as orders/GET."
+  description = "Methods the settings apply to: */* for every method, or {resource_path}/{http_method} such as orders/GET (no leading slash)."
   type        = string
   nullable    = false
   default     = "*/*"
 }
 
 variable "logging_level" {
-  description = "Execution logging level: OFF, ERROR or INFO."
+  description = "Execution logging level: OFF, ERROR (errors only) or INFO (every request's execution trace)."
   type        = string
   nullable    = false
   default     = "INFO"
 }
 
 variable "data_trace_enabled" {
-  description = "Log full requests and responses in the execution log. WARNING: writes sensitive data to CloudWatch Logs, and each event is truncated at 1 KiB. Keep off in production."
+  description = "Log full request and response bodies and headers in the execution log. WARNING: this writes sensitive data (tokens, personal data) to CloudWatch Logs, and API Gateway truncates each execution-log event at 1 KiB, so large bodies are cut anyway. Keep it off in production; turn it on briefly to debug."
   type        = bool
   nullable    = false
   default     = false
 }
 
 variable "metrics_enabled" {
-  description = "Publish detailed per-method CloudWatch metrics."
+  description = "Publish detailed per-method CloudWatch metrics (Count, 4XXError, 5XXError, Latency per resource and method; billed as custom metrics)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "throttling_burst_limit" {
-  description = "Stage throttling burst limit; null sets none at the stage (the account's limits apply)."
+  description = "Stage-level throttling burst limit for the methods of method_path. null sets none (-1), so the account-level limits apply. The method settings of method_path are owned here: throttling set elsewhere on the same path is replaced, and removed on destroy."
   type        = number
   default     = null
 }
 
 variable "throttling_rate_limit" {
-  description = "Stage throttling rate limit (requests per second); null sets none at the stage (the account's limits apply)."
+  description = "Stage-level throttling rate limit (requests per second) for the methods of method_path. null sets none (-1), so the account-level limits apply."
   type        = number
   default     = null
 }
 
 variable "create_execution_log_group" {
-  description = "Pre-create API-Gateway-Execution-Logs_<rest_api_id>/<stage_name> with execution_log_retention_in_days, so the log does not live forever."
+  description = "Create the execution log group API-Gateway-Execution-Logs_<rest_api_id>/<stage_name> with a retention, before logging is turned on. Otherwise API Gateway creates it on first use with no retention (kept forever). Set to false if it already exists (or import it)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "execution_log_retention_in_days" {
-  description = "Days to keep execution-log events. 0 keeps them forever."
+  description = "Days CloudWatch Logs keeps execution-log events (when create_execution_log_group is true). 0 keeps them forever."
   type        = number
   nullable    = false
   default     = 30
 }
 
 variable "execution_log_kms_key_arn" {
-  description = "KMS key to encrypt the execution log group with (its policy must let the Logs service use it: see the kms_key_policy_json output)."
+  description = "ARN of a KMS key to encrypt the execution log group with (its policy must let the Logs service use it: the kms_key_policy_json output holds that statement)."
   type        = string
   default     = null
 }
@@ -219,33 +222,33 @@ variable "execution_log_group_tags" {
 ################################################################################
 
 variable "create_access_log_group" {
-  description = "Create the access-log group. Set false and give access_log_group_name to watch an existing one."
+  description = "Create the access-log group. Set false and give access_log_group_name to use an existing group (the access_log_format output still gives the format its stage must write)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "access_log_group_name" {
-  description = "Name of the access-log group: the one to create (default /aws/apigateway/<name>-accesslog) or, with create_access_log_group = false, the existing one."
+  description = "Full name of the access-log group, overriding the default /aws/apigateway/<name>-accesslog; with create_access_log_group = false, the existing group."
   type        = string
   default     = null
 }
 
 variable "access_log_retention_in_days" {
-  description = "Days to keep access-log events. 0 keeps them forever."
+  description = "Days CloudWatch Logs keeps access-log events. 0 keeps them forever."
   type        = number
   nullable    = false
   default     = 90
 }
 
 variable "access_log_kms_key_arn" {
-  description = "KMS key to encrypt the access-log group with (its policy must let the Logs service use it: see the kms_key_policy_json output)."
+  description = "ARN of a KMS key to encrypt the log group with. The key policy must allow the logs.<region>.amazonaws.com service principal."
   type        = string
   default     = null
 }
 
 variable "access_log_additional_fields" {
-  description = "Extra fields for the JSON access-log format, as name => $context variable (emitted as JSON strings)."
+  description = "Extra fields for the JSON access-log format, as name => API Gateway $context variable (for example { userAgent = \"$context.identity.userAgent\" }). Values are emitted as JSON strings; names the format already has (requestId, status ...) are refused."
   type        = map(string)
   nullable    = false
   default     = {}
@@ -270,69 +273,69 @@ variable "create_alarms" {
 }
 
 variable "create_4xx_alarm" {
-  description = "Alarm on client errors (4xx)."
+  description = "Create the metric filter and alarm for client errors (4xx)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "alarm_4xx_threshold" {
-  description = "4xx responses per alarm_period that raise the 4xx alarm."
+  description = "Number of 4xx responses within alarm_period seconds that puts the 4xx alarm in ALARM."
   type        = number
   nullable    = false
   default     = 1
 }
 
 variable "create_5xx_alarm" {
-  description = "Alarm on server errors (5xx)."
+  description = "Create the metric filter and alarm for server errors (5xx)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "alarm_5xx_threshold" {
-  description = "5xx responses per alarm_period that raise the 5xx alarm."
+  description = "Number of 5xx responses within alarm_period seconds that puts the 5xx alarm in ALARM."
   type        = number
   nullable    = false
   default     = 1
 }
 
 variable "alarm_period" {
-  description = "Seconds over which errors are summed: a multiple of 60."
+  description = "Seconds over which the error count is summed: a multiple of 60 (metric-filter metrics have one-minute resolution)."
   type        = number
   nullable    = false
   default     = 60
 }
 
 variable "alarm_evaluation_periods" {
-  description = "Periods the alarms evaluate."
+  description = "Number of most recent periods the alarm looks at."
   type        = number
   nullable    = false
   default     = 1
 }
 
 variable "alarm_datapoints_to_alarm" {
-  description = "Of the evaluated periods, how many must breach (\"M out of N\"); null means all of them."
+  description = "Of the alarm_evaluation_periods evaluated, how many must breach for ALARM (\"M out of N\"). null means all of them."
   type        = number
   default     = null
 }
 
 variable "alarm_treat_missing_data" {
-  description = "How the alarms treat periods without data (a period without errors has none): notBreaching, breaching, ignore or missing."
+  description = "How the alarms treat periods without data: notBreaching, breaching, ignore or missing. A period without errors has no data (the filter emits nothing), so notBreaching lets an alarm return to OK."
   type        = string
   nullable    = false
   default     = "notBreaching"
 }
 
 variable "enable_ok_actions" {
-  description = "Also notify the topic when an alarm returns to OK."
+  description = "Also notify when an alarm returns to OK, so the channel sees that the errors stopped."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "create_error_rate_alarms" {
-  description = "Also alarm on the share of the stage's requests that failed, from API Gateway's own metrics, beside the count alarms (needs stage_name, and rest_api_name or http_api_id)."
+  description = "Also alarm on the share of a stage's requests that failed, from API Gateway's own per-stage metrics (4XXError/5XXError for REST APIs, 4xx/5xx for HTTP APIs), beside the count alarms. Needs stage_name and rest_api_name (REST) or http_api_id (HTTP)."
   type        = bool
   nullable    = false
   default     = false
@@ -360,32 +363,32 @@ variable "metric_namespace" {
 }
 
 variable "metric_name_prefix" {
-  description = "Prefix of the metric names (<prefix>-4xx, <prefix>-5xx); defaults to name."
+  description = "Prefix of the metric names; the metrics are <prefix>-4xx and <prefix>-5xx. Defaults to name."
   type        = string
   default     = null
 }
 
 variable "create_sns_topic" {
-  description = "Create the SNS topic the alarms publish to. Set false and give sns_topic_arn to use an existing one (whose policy must let CloudWatch publish)."
+  description = "Create the SNS topic the alarms publish to. Set false and give sns_topic_arn to use an existing topic (whose policy must let cloudwatch.amazonaws.com publish)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "sns_topic_name" {
-  description = "Name of the SNS topic to create; defaults to <name>-api-errors."
+  description = "Name of the SNS topic to create. Defaults to <name>-api-errors."
   type        = string
   default     = null
 }
 
 variable "sns_topic_arn" {
-  description = "Existing SNS topic for the alarms, when create_sns_topic is false."
+  description = "ARN of an existing SNS topic for the alarms, used when create_sns_topic is false."
   type        = string
   default     = null
 }
 
 variable "sns_topic_kms_key_arn" {
-  description = "Customer managed KMS key to encrypt the created topic with (not alias/aws/sns: alarms cannot publish to a topic encrypted with it)."
+  description = "ARN of a customer managed KMS key to encrypt the created topic with (not alias/aws/sns: alarms cannot publish to a topic encrypted with it). Its key policy must let cloudwatch.amazonaws.com use it: the kms_key_policy_json output holds that statement."
   type        = string
   default     = null
 }
@@ -412,7 +415,7 @@ variable "sns_topic_tags" {
 }
 
 variable "create_chatbot_channel" {
-  description = "Create an Amazon Q Developer in chat applications (formerly AWS Chatbot) Slack channel configuration subscribed to the alarm topic (the workspace must be authorised once in its console)."
+  description = "Create an Amazon Q Developer in chat applications (formerly AWS Chatbot) Slack channel configuration subscribed to the alarms' SNS topic. The Slack workspace must have been authorised once in its console."
   type        = bool
   nullable    = false
   default     = false
@@ -424,19 +427,19 @@ variable "create_chatbot_channel" {
 }
 
 variable "chatbot_slack_team_id" {
-  description = "Slack workspace id for Chatbot, like T07EA123LEP (create_chatbot_channel)."
+  description = "Slack workspace (team) id, as its console shows it, like T07EA123LEP. Required when create_chatbot_channel is true."
   type        = string
   default     = null
 }
 
 variable "chatbot_slack_channel_id" {
-  description = "Slack channel id for Chatbot, like C07EZ1ABC23 (create_chatbot_channel)."
+  description = "Slack channel id (from the channel's link), like C07EZ1ABC23. Required when create_chatbot_channel is true."
   type        = string
   default     = null
 }
 
 variable "chatbot_guardrail_policy_arns" {
-  description = "Guardrail policies for the Chatbot channel; null means CloudWatchReadOnlyAccess."
+  description = "IAM policies that cap what anyone in the channel can do through Chatbot. Defaults to the AWS managed CloudWatchReadOnlyAccess. AdministratorAccess is refused."
   type        = list(string)
   default     = null
 }
@@ -449,7 +452,7 @@ variable "chatbot_logging_level" {
 }
 
 variable "chatbot_tags" {
-  description = "Extra tags for the Chatbot configuration and its role."
+  description = "Extra tags for the Chatbot configuration and its IAM role."
   type        = map(string)
   nullable    = false
   default     = {}
@@ -467,7 +470,7 @@ variable "create_notifier" {
 }
 
 variable "enable_alarm_digest" {
-  description = "Also run the notifier when a 4xx/5xx alarm goes to ALARM (subscribed to the alarm topic): a digest of the alarm's period within about two minutes of the first error, naming the scheduled digest that will carry the complete numbers."
+  description = "Also run the notifier when an alarm it watches goes to ALARM (it subscribes to the alarms' SNS topic): it reports the alarm's evaluation period at once, and says which scheduled digest will carry the complete numbers. The alarms and the topic are alarm_digest_alarm_names and alarm_digest_sns_topic_arn; the root module gives its 4xx/5xx alarms (count and rate) and their topic."
   type        = bool
   nullable    = false
   default     = false
@@ -479,7 +482,7 @@ variable "enable_alarm_digest" {
 }
 
 variable "notifier_schedule_interval_minutes" {
-  description = "Minutes between notifier runs, each reporting the interval before it: a divisor of an hour or of a day."
+  description = "Minutes between runs; each run reports the interval before its scheduled minute. A divisor of an hour or of a day, so the schedule is a cron expression on whole multiples of it (every 5 minutes: :00, :05, ...) and any moment's window is known in advance."
   type        = number
   nullable    = false
   default     = 5
@@ -493,34 +496,34 @@ variable "notifier_settings" {
 }
 
 variable "slack_delivery" {
-  description = "How the notifier reaches Slack: \"webhook\" (an incoming webhook, one message per window) or \"app\" (a Slack app's bot token posting to slack_channel_id: one thread per incident, its parent message updated in place). The other delivery's inputs are ignored."
+  description = "How digests reach Slack: \"webhook\" (an incoming webhook, slack_webhook_url; one message per window) or \"app\" (a Slack app's bot token, slack_bot_token, posting to slack_channel_id: one thread per incident, its parent message updated in place). The inputs of the other delivery are ignored: nothing of them is created, required or granted."
   type        = string
   nullable    = false
   default     = "webhook"
 }
 
 variable "slack_channel_id" {
-  description = "Channel the Slack app posts to, like C07EZ1ABC23 (slack_delivery = \"app\"): the end of the channel's link. Invite the app's bot to it."
+  description = "Channel the Slack app posts to (slack_delivery = \"app\"), like C07EZ1ABC23: the end of the channel's link (Copy link) or the bottom of its details. Invite the app's bot to it (/invite @app)."
   type        = string
   default     = null
 }
 
 variable "slack_api_url" {
-  description = "Base URL of Slack's Web API for the app delivery: https://slack.com/api, or https://slack-gov.com/api for GovSlack."
+  description = "Base URL of Slack's Web API for the app delivery: https://slack.com/api, or https://slack-gov.com/api for GovSlack (http only to 127.0.0.1, localhost or [::1], for local tests)."
   type        = string
   nullable    = false
   default     = "https://slack.com/api"
 }
 
 variable "create_webhook_parameter" {
-  description = "Create the SSM SecureString parameter for the webhook URL, written from slack_webhook_url. Set false and give webhook_parameter_name to use one you manage."
+  description = "Create the SSM SecureString parameter that holds the webhook URL, written from slack_webhook_url. Set false and give webhook_parameter_name to use a parameter you manage."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook for the notifier (https://hooks.slack.com/...). Ephemeral: while the bundle creates the parameter, give it on every plan, apply (a saved plan's too), refresh and destroy, for example as TF_VAR_slack_webhook_url in every CI job; it is written to SSM and never stored in a plan or the state."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the SSM parameter created for it (slack_delivery = \"webhook\"). Ephemeral: with create_webhook_parameter (the default), give it on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, for example from a TF_VAR_ environment variable in every CI job; it is never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
   type        = string
   default     = null
   ephemeral   = true
@@ -528,33 +531,33 @@ variable "slack_webhook_url" {
 }
 
 variable "slack_webhook_url_version" {
-  description = "Increase to write a new slack_webhook_url into the parameter (Terraform cannot see a write-only value change)."
+  description = "Version of slack_webhook_url. The parameter's value is write-only, so Terraform cannot see the URL change: increase this number to write a new URL."
   type        = number
   nullable    = false
   default     = 1
 }
 
 variable "webhook_parameter_name" {
-  description = "Existing SSM SecureString parameter holding the webhook URL, with create_webhook_parameter = false."
+  description = "Name of the SSM SecureString parameter holding the webhook URL: the existing one, with create_webhook_parameter = false; otherwise null (/<name>/accesslog-notifier/slack-webhook-url is created)."
   type        = string
   default     = null
 }
 
 variable "webhook_parameter_kms_key_arn" {
-  description = "Customer managed KMS key of the webhook parameter (created or existing), so the notifier may decrypt it; null for the AWS managed aws/ssm key."
+  description = "ARN of the KMS key the webhook parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the notifier gets kms:Decrypt on it (through SSM only)."
   type        = string
   default     = null
 }
 
 variable "create_bot_token_parameter" {
-  description = "With slack_delivery = \"app\": create the SSM SecureString parameter for the bot token, written from slack_bot_token. Set false and give bot_token_parameter_name to use one you manage."
+  description = "With slack_delivery = \"app\": create the SSM SecureString parameter that holds the bot token, written from slack_bot_token. Set false and give bot_token_parameter_name to use a parameter you manage."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "slack_bot_token" {
-  description = "The Slack app's Bot User OAuth Token (xoxb-...), with slack_delivery = \"app\". Ephemeral: while the bundle creates the parameter, give it on every plan, apply (a saved plan's too), refresh and destroy, for example as TF_VAR_slack_bot_token in every CI job; it is written to SSM and never stored in a plan or the state."
+  description = "The Slack app's Bot User OAuth Token (xoxb-...), written to the SSM parameter created for it (slack_delivery = \"app\"). Ephemeral: with create_bot_token_parameter (the default), give it on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, for example from a TF_VAR_ environment variable in every CI job; it is never stored in the plan or the state (the parameter's value is write-only). Change the token together with slack_bot_token_version."
   type        = string
   default     = null
   ephemeral   = true
@@ -562,45 +565,45 @@ variable "slack_bot_token" {
 }
 
 variable "slack_bot_token_version" {
-  description = "Increase to write a new slack_bot_token into the parameter (Terraform cannot see a write-only value change)."
+  description = "Version of slack_bot_token. The parameter's value is write-only, so Terraform cannot see the token change: increase this number to write a new token."
   type        = number
   nullable    = false
   default     = 1
 }
 
 variable "bot_token_parameter_name" {
-  description = "Existing SSM SecureString parameter holding the bot token, with create_bot_token_parameter = false."
+  description = "Name of the SSM SecureString parameter holding the bot token: the existing one, with create_bot_token_parameter = false; otherwise null (/<name>/accesslog-notifier/slack-bot-token is created)."
   type        = string
   default     = null
 }
 
 variable "bot_token_parameter_kms_key_arn" {
-  description = "Customer managed KMS key of the bot token's parameter (created or existing), so the notifier may decrypt it; null for the AWS managed aws/ssm key."
+  description = "ARN of the KMS key the bot token's parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the notifier gets kms:Decrypt on it (through SSM only)."
   type        = string
   default     = null
 }
 
 variable "create_state_table" {
-  description = "Create the notifier's DynamoDB state table (incidents, windows reported, mutes, what quiet hours held). Set false and give state_table_name to use a table you manage, or neither to run without state (no threads per incident, no quiet_hours)."
+  description = "Create the DynamoDB table where the notifier keeps its incidents (one Slack thread each, with slack_delivery = \"app\"), the windows it reported (so a retried or replayed run neither posts nor counts twice), mutes and what quiet hours held. Set false and give state_table_name to use a table you manage, or neither to run without state (every window a standalone digest; no quiet_hours)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "state_table_name" {
-  description = "Existing DynamoDB table for the notifier's state (keys pk and sk, both strings; TTL on expires_at), with create_state_table = false."
+  description = "Name of an existing DynamoDB table for the notifier's state, with create_state_table = false: partition key pk and sort key sk (both strings), TTL on expires_at. Null otherwise (<name>-accesslog-notifier-state is created, or, with create_state_table = false, the notifier runs without state)."
   type        = string
   default     = null
 }
 
 variable "state_table_kms_key_arn" {
-  description = "Customer managed KMS key of the state table (created or existing); null for DynamoDB's default encryption (an AWS owned key)."
+  description = "ARN of a customer managed KMS key for the state table: the created table is encrypted with it, and the notifier may use it through DynamoDB only (give it for an existing table under such a key too). Null: DynamoDB's default encryption at rest (an AWS owned key, no KMS charges)."
   type        = string
   default     = null
 }
 
 variable "enable_state_table_point_in_time_recovery" {
-  description = "Point-in-time recovery for the created state table (off: the state is short-lived, losing it only starts a new thread)."
+  description = "Turn on point-in-time recovery for the created state table (billed per GB stored). Off by default: the state is short-lived (windows and mutes expire in days) and losing it only means the next incident opens a new thread. Turn it on where a policy requires it for every table (Security Hub DynamoDB.2)."
   type        = bool
   nullable    = false
   default     = false
@@ -614,107 +617,107 @@ variable "state_table_tags" {
 }
 
 variable "notifier_runtime" {
-  description = "Lambda runtime of the notifier."
+  description = "Lambda runtime: python3.12 or python3.13, the Python runtimes that hashicorp/aws 5.x accepts (python3.14 needs provider 6.x)."
   type        = string
   nullable    = false
   default     = "python3.12"
 }
 
 variable "notifier_architecture" {
-  description = "Instruction set of the notifier: arm64 or x86_64."
+  description = "Instruction set of the function: arm64 (cheaper) or x86_64. The code is pure Python."
   type        = string
   nullable    = false
   default     = "arm64"
 }
 
 variable "notifier_memory_size" {
-  description = "Memory of the notifier in MB."
+  description = "Memory of the function in MB."
   type        = number
   nullable    = false
   default     = 128
 }
 
 variable "notifier_timeout" {
-  description = "Seconds a notifier run may take."
+  description = "Seconds a run may take: queries, storm splitting and Slack's rate limit all fit in it."
   type        = number
   nullable    = false
   default     = 300
 }
 
 variable "notifier_reserved_concurrent_executions" {
-  description = "Concurrency reserved for the notifier; null reserves none."
+  description = "Concurrency reserved for the function; null reserves none. Overlapping runs are harmless (their windows are disjoint), and new accounts cannot reserve any (AWS keeps 10 unreserved), so it is unset by default."
   type        = number
   default     = null
 }
 
 variable "notifier_maximum_retry_attempts" {
-  description = "Times Lambda retries a failed notifier run (0-2)."
+  description = "Times Lambda retries a run that could not report its window (0-2). Only a run that delivered nothing is retried (a delivered digest is final), so a retry never repeats a digest. When the retries are used up, the event goes to the failure queue (create_notifier_failure_queue) and the failure alarm fires, where there is one."
   type        = number
   nullable    = false
   default     = 2
 }
 
 variable "notifier_log_retention_in_days" {
-  description = "Days to keep the notifier's own logs. 0 keeps them forever."
+  description = "Days to keep the function's own logs. 0 keeps them forever."
   type        = number
   nullable    = false
   default     = 30
 }
 
 variable "notifier_log_kms_key_arn" {
-  description = "KMS key to encrypt the notifier's own log group with (its policy must let the Logs service use it: see the kms_key_policy_json output)."
+  description = "ARN of a KMS key to encrypt the function's own log group with (its policy must let the Logs service use it: the kms_key_policy_json output holds that statement)."
   type        = string
   default     = null
 }
 
 variable "create_notifier_failure_queue" {
-  description = "Create an SQS queue as the notifier's on-failure destination: a run that could not report its window leaves its event there (14 days) for `python -m accesslog_notifier replay`."
+  description = "Create an SQS queue as the function's on-failure destination: a run that could not report its window (after Lambda's retries) leaves its event there for 14 days, and `python -m accesslog_notifier replay` reports exactly that window later."
   type        = bool
   nullable    = false
   default     = false
 }
 
 variable "notifier_failure_queue_kms_key_arn" {
-  description = "KMS key to encrypt the failure queue with; null uses SQS-managed encryption."
+  description = "ARN of a KMS key to encrypt the failure queue with; null uses SQS-managed encryption (SSE-SQS)."
   type        = string
   default     = null
 }
 
 variable "notifier_kms_key_arn" {
-  description = "KMS key to encrypt the notifier's environment with, instead of Lambda's AWS managed key (the environment holds no secret)."
+  description = "ARN of a KMS key to encrypt the function's environment with, instead of Lambda's AWS managed key. The environment holds no secret (the webhook URL and the bot token are in SSM); organisations that want every environment under their own key can have it."
   type        = string
   default     = null
 }
 
 variable "enable_notifier_tracing" {
-  description = "Trace each notifier run with AWS X-Ray."
+  description = "Trace each run with AWS X-Ray (tracing mode Active; X-Ray bills per trace recorded)."
   type        = bool
   nullable    = false
   default     = false
 }
 
 variable "notifier_subnet_ids" {
-  description = "Subnets to run the notifier in, inside your VPC (they need a NAT or VPC endpoints: it calls Logs, SSM and Slack). Empty: no VPC."
+  description = "Subnets to run the function in, when it must run inside your VPC. It calls Logs, SSM, DynamoDB (the state table) and Slack (the internet): those subnets need a NAT gateway, or VPC endpoints for Logs, SSM and DynamoDB and a proxy for Slack. Empty: no VPC."
   type        = list(string)
   nullable    = false
   default     = []
 }
 
 variable "notifier_security_group_ids" {
-  description = "Security groups of the notifier in your VPC (with notifier_subnet_ids)."
+  description = "Security groups of the function in your VPC (with notifier_subnet_ids); they must allow outbound HTTPS."
   type        = list(string)
   nullable    = false
   default     = []
 }
 
 variable "notifier_code_signing_config_arn" {
-  description = "Lambda code signing configuration for the notifier, where signed code is required (sign the zip and give it as notifier_package_path)."
+  description = "ARN of a Lambda code signing configuration, where the organisation requires signed code. The committed zip is not signed: sign it with AWS Signer and give the signed package's path as notifier_package_path."
   type        = string
   default     = null
 }
 
 variable "notifier_package_path" {
-  description = "Path of the notifier's zip; defaults to the bundle's committed source_code/dist/notifier.zip."
+  description = "Path of the function's zip. Defaults to the bundle's committed, deterministic source_code/dist/notifier.zip; give your own build to override."
   type        = string
   default     = null
 }

@@ -8,8 +8,13 @@ between ``<!-- BEGIN_NOTIFIER_SETTINGS -->`` and ``<!-- END_NOTIFIER_SETTINGS --
 accept (``#checkov:skip=ID:reason`` where they stand) are listed in the root README between
 ``<!-- BEGIN_CHECKOV_SKIPS -->`` and ``<!-- END_CHECKOV_SKIPS -->``.
 
-    python -m tools.docs          # rewrite the tables
-    python -m tools.docs --check  # exit 1 if a README's tables differ from the code
+The root module's variables.tf is generated in part too: a root variable forwarded as is to a module (``x = var.x``
+in main.tf) takes that module's description, copied as written, so each input has one text, kept where its rules
+are. A variable forwarded to several modules takes their common text (they must agree), unless it is listed in
+ROOT_OWN_DESCRIPTIONS with the reason the root needs words of its own.
+
+    python -m tools.docs          # rewrite the root descriptions, then the tables
+    python -m tools.docs --check  # exit 1 if the root descriptions or a README's tables differ from the code
 """
 
 from __future__ import annotations
@@ -22,12 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
+from accesslog_notifier.config import contract, describe_rule
 from hcl2 import SerializationOptions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "source_code" / "notifier"))
-
-from accesslog_notifier.config import contract, describe_rule  # noqa: E402
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 SETTINGS_BEGIN, SETTINGS_END = "<!-- BEGIN_NOTIFIER_SETTINGS -->", "<!-- END_NOTIFIER_SETTINGS -->"
@@ -40,6 +43,21 @@ _BLOCK = re.compile(r'^(?P<kind>resource|data) "(?P<type>[^"]+)" "(?P<name>[^"]+
 SETTINGS_READMES = ("README.md", "modules/notifier/README.md")
 REGENERATE_COMMAND = "make docs"
 _OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=False)
+ROOT_VARIABLES = "variables.tf"
+# Root variables forwarded as is that keep a description of their own: no module's text is true at the root.
+# variable -> why. tests/unit/test_root_inputs.py checks each one is forwarded and needs it.
+ROOT_OWN_DESCRIPTIONS = {
+    "name": "three modules derive different names from it, with different length limits; the root gives the one "
+    "that holds for all (the notifier's 39 characters)",
+    "api_type": "two modules read it for different things (the format; routes and metrics); the root also says which "
+    "of its own switches an HTTP API turns off",
+    "rest_api_id": "required by stage-logging, optional at the root: needed only with create_method_settings",
+    "stage_name": "required by stage-logging, optional for the error-alarm's rate alarms; the root says when it is "
+    "needed and what the stage's access-log settings point at",
+}
+_VARIABLE = re.compile(r'^variable "(?P<name>[^"]+)" \{$')
+# A one-line description, its HCL string literal as written (quotes and escapes kept, so a copy needs no escaping).
+_DESCRIPTION = re.compile(r'^(?P<head>\s+description\s+=\s+)(?P<literal>"(?:[^"\\]|\\.)*")\s*$')
 
 
 def module_dirs() -> list[Path]:
@@ -141,6 +159,93 @@ def render_skips_table() -> str:
     return "\n".join(lines)
 
 
+def forwarded_variables() -> dict[str, list[Path]]:
+    """Each root variable passed to a module as is (``x = var.x`` in main.tf): the directories of those modules."""
+    forwarded: dict[str, list[Path]] = {}
+    for _, call in _blocks(REPO_ROOT / "main.tf", "module"):
+        for argument, expression in call.items():
+            if expression == f"${{var.{argument}}}":
+                forwarded.setdefault(argument, []).append((REPO_ROOT / call["source"]).resolve())
+    return forwarded
+
+
+def description_literals(variables_tf: Path) -> dict[str, str]:
+    """Each variable's description in a variables.tf, as the HCL string literal written there."""
+    literals: dict[str, str] = {}
+    current = None
+    for line in variables_tf.read_text().splitlines():
+        block = _VARIABLE.match(line)
+        if block:
+            current = block["name"]
+        elif line == "}":
+            current = None
+        elif current is not None and current not in literals:
+            description = _DESCRIPTION.match(line)
+            if description:
+                literals[current] = description["literal"]
+    return literals
+
+
+def root_descriptions() -> dict[str, str]:
+    """The description literal each root variable forwarded as is takes from its module(s).
+
+    Raises ValueError when the modules a variable goes to describe it differently (and it is not in
+    ROOT_OWN_DESCRIPTIONS), or when a module's description is not a one-line string.
+    """
+    wanted, problems = {}, []
+    for name, modules in sorted(forwarded_variables().items()):
+        if name in ROOT_OWN_DESCRIPTIONS:
+            continue
+        texts: dict[str | None, list[str]] = {}
+        for module in modules:
+            texts.setdefault(description_literals(module / "variables.tf").get(name), []).append(module.name)
+        if None in texts:
+            problems.append(f"{name} has no one-line description in modules/{', modules/'.join(texts[None])}")
+        elif len(texts) > 1:
+            problems.append(
+                f"{name} is described differently by {' / '.join(', '.join(group) for group in texts.values())}: "
+                "give it one text true in each module and at the root, or list it in ROOT_OWN_DESCRIPTIONS with why"
+            )
+        else:
+            wanted[name] = next(iter(texts))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return wanted
+
+
+def regenerated_root_variables() -> str:
+    """The root variables.tf with each forwarded variable's description replaced by its module's."""
+    wanted = root_descriptions()
+    lines, replaced, current = [], set(), None
+    for line in (REPO_ROOT / ROOT_VARIABLES).read_text().splitlines(keepends=True):
+        text = line.rstrip("\n")
+        block = _VARIABLE.match(text)
+        if block:
+            current = block["name"]
+        elif text == "}":
+            current = None
+        elif current in wanted and current not in replaced:
+            description = _DESCRIPTION.match(text)
+            if description:
+                line = f"{description['head']}{wanted[current]}{line[len(text) :]}"
+                replaced.add(current)
+        lines.append(line)
+    missing = sorted(set(wanted) - replaced)
+    if missing:
+        raise ValueError(f"{', '.join(missing)}: give each a one-line description in {ROOT_VARIABLES} (any text)")
+    return "".join(lines)
+
+
+def stale_root_variables() -> list[str]:
+    """[ROOT_VARIABLES] (with the reason, if it cannot be generated) when its descriptions differ from the modules'."""
+    try:
+        if regenerated_root_variables() != (REPO_ROOT / ROOT_VARIABLES).read_text():
+            return [ROOT_VARIABLES]
+    except ValueError as error:
+        return [f"{ROOT_VARIABLES} ({error})"]
+    return []
+
+
 def updated_readme(readme_text: str, tables: str, begin: str = BEGIN, end: str = END) -> str:
     """The README with the text between the markers replaced by ``tables``."""
     if begin not in readme_text or end not in readme_text:
@@ -178,12 +283,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if a README's tables differ from the code")
     args = parser.parse_args(argv)
     if args.check:
-        stale = stale_readmes()
+        stale = stale_root_variables() + stale_readmes()
         if stale:
             print(f"out of date: {', '.join(stale)}; run `{REGENERATE_COMMAND}`", file=sys.stderr)
             return 1
-        print("every README's tables match the code")
+        print("the root descriptions and every README's tables match the code")
         return 0
+    # The descriptions first: the root README's table is rendered from them.
+    root_variables = REPO_ROOT / ROOT_VARIABLES
+    try:
+        text = regenerated_root_variables()
+    except ValueError as error:
+        print(f"{ROOT_VARIABLES}: {error}", file=sys.stderr)
+        return 1
+    if text != root_variables.read_text():
+        root_variables.write_text(text)
+        print(f"updated {ROOT_VARIABLES}")
     for module_dir in module_dirs():
         readme = module_dir / "README.md"
         readme.write_text(regenerated(readme))

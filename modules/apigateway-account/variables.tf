@@ -1,5 +1,5 @@
 variable "create_account_setting" {
-  description = "Own the region-wide API Gateway account setting (aws_api_gateway_account) that names the CloudWatch role. It is one per account and region: exactly one configuration should own it. On destroy, provider 6.x resets it and 5.x leaves it naming the deleted role (README: how 5.x users get the reset)."
+  description = "Own the region-wide API Gateway account setting (aws_api_gateway_account) that names the CloudWatch role. It is one per account and region: exactly one configuration should own it; set false in every other one (for example all but one instance of a for_each), together with create_cloudwatch_role. On destroy, provider 6.x resets it and 5.x leaves it naming the deleted role (the apigateway-account module's README says how 5.x users get the reset)."
   type        = bool
   nullable    = false
   default     = true
@@ -35,7 +35,7 @@ variable "cloudwatch_role_name" {
 }
 
 variable "iam_role_path" {
-  description = "IAM path of every role the bundle creates, where the organisation keeps them under one (like /service-role/)."
+  description = "IAM path of every role created, where the organisation keeps them under one (like /service-role/)."
   type        = string
   nullable    = false
   default     = "/"
@@ -47,7 +47,7 @@ variable "iam_role_path" {
 }
 
 variable "iam_role_permissions_boundary_arn" {
-  description = "ARN of the managed policy to set as the permissions boundary of every role the bundle creates, where the organisation requires one."
+  description = "ARN of the managed policy to set as the permissions boundary of every role created, where the organisation requires one."
   type        = string
   default     = null
 
@@ -58,7 +58,7 @@ variable "iam_role_permissions_boundary_arn" {
 }
 
 variable "tags" {
-  description = "Tags for every resource this module creates."
+  description = "Tags for every taggable resource created."
   type        = map(string)
   nullable    = false
   default     = {}

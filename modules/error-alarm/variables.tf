@@ -21,7 +21,7 @@ variable "access_log_group_name" {
 }
 
 variable "error_status_threshold" {
-  description = "Lowest HTTP status that counts as an error. The same value drives the notifier, so both methods agree on what an error is. 4xx alarms count [max(threshold, 400), 499], 5xx alarms count [max(threshold, 500), 599]."
+  description = "Lowest HTTP status that counts as an error, for the alarms and the notifier alike: the root module gives both the same value, so both methods agree on what an error is. The 4xx alarms count [max(threshold, 400), 499], the 5xx alarms [max(threshold, 500), 599]."
   type        = number
   nullable    = false
   default     = 400
@@ -45,7 +45,7 @@ variable "api_type" {
 }
 
 variable "ignore_statuses" {
-  description = "Statuses that never count as errors, like 404 from scanners: excluded from the filter patterns. Give the notifier the same list (the root module does)."
+  description = "Statuses that never count as errors, like 404 from scanners, for the alarms (left out of their filter patterns) and the notifier alike: the root module gives both the same list."
   type        = list(number)
   nullable    = false
   default     = []
@@ -57,7 +57,7 @@ variable "ignore_statuses" {
 }
 
 variable "ignore_routes" {
-  description = "Routes whose requests never count: \"GET /health\" (REST: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\" (HTTP APIs). Excluded from the filter patterns; give the notifier the same list (the root module does)."
+  description = "Routes whose requests never count, for the alarms (left out of their filter patterns) and the notifier alike (the root module gives both the same list): \"GET /health\" (REST APIs: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\" (HTTP APIs)."
   type        = list(string)
   nullable    = false
   default     = []
@@ -146,7 +146,7 @@ variable "alarm_evaluation_periods" {
 }
 
 variable "alarm_datapoints_to_alarm" {
-  description = "Of those periods, how many must breach for ALARM (\"M out of N\"). null means all of them."
+  description = "Of the alarm_evaluation_periods evaluated, how many must breach for ALARM (\"M out of N\"). null means all of them."
   type        = number
   default     = null
 
@@ -157,7 +157,7 @@ variable "alarm_datapoints_to_alarm" {
 }
 
 variable "alarm_treat_missing_data" {
-  description = "How the alarm treats periods without data. A period without errors has no data (the filter emits nothing), so notBreaching lets the alarm return to OK."
+  description = "How the alarms treat periods without data: notBreaching, breaching, ignore or missing. A period without errors has no data (the filter emits nothing), so notBreaching lets an alarm return to OK."
   type        = string
   nullable    = false
   default     = "notBreaching"
@@ -304,7 +304,7 @@ variable "sns_topic_arn" {
 }
 
 variable "sns_topic_kms_key_arn" {
-  description = "ARN of a customer managed KMS key to encrypt the created topic with. Its key policy must let cloudwatch.amazonaws.com use it: the kms_key_policy_json output holds that statement."
+  description = "ARN of a customer managed KMS key to encrypt the created topic with (not alias/aws/sns: alarms cannot publish to a topic encrypted with it). Its key policy must let cloudwatch.amazonaws.com use it: the kms_key_policy_json output holds that statement."
   type        = string
   default     = null
 
@@ -332,7 +332,7 @@ variable "sns_topic_publisher_alarm_arns" {
 }
 
 variable "create_chatbot_channel" {
-  description = "Create an Amazon Q Developer in chat applications (formerly AWS Chatbot) Slack channel configuration subscribed to the topic. The Slack workspace must have been authorised once in its console."
+  description = "Create an Amazon Q Developer in chat applications (formerly AWS Chatbot) Slack channel configuration subscribed to the alarms' SNS topic. The Slack workspace must have been authorised once in its console."
   type        = bool
   nullable    = false
   default     = false
@@ -394,7 +394,7 @@ variable "chatbot_logging_level" {
 }
 
 variable "iam_role_path" {
-  description = "IAM path of the roles this module creates."
+  description = "IAM path of every role created, where the organisation keeps them under one (like /service-role/)."
   type        = string
   nullable    = false
   default     = "/"
@@ -406,7 +406,7 @@ variable "iam_role_path" {
 }
 
 variable "iam_role_permissions_boundary_arn" {
-  description = "ARN of the managed policy to set as the permissions boundary of the roles this module creates, where the organisation requires one."
+  description = "ARN of the managed policy to set as the permissions boundary of every role created, where the organisation requires one."
   type        = string
   default     = null
 
@@ -417,7 +417,7 @@ variable "iam_role_permissions_boundary_arn" {
 }
 
 variable "tags" {
-  description = "Tags for every taggable resource this module creates."
+  description = "Tags for every taggable resource created."
   type        = map(string)
   nullable    = false
   default     = {}

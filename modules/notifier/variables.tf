@@ -28,7 +28,7 @@ variable "log_group_names" {
 }
 
 variable "error_status_threshold" {
-  description = "Lowest HTTP status reported as an error. Give the same value as the alarms (the root module does)."
+  description = "Lowest HTTP status that counts as an error, for the alarms and the notifier alike: the root module gives both the same value, so both methods agree on what an error is. The 4xx alarms count [max(threshold, 400), 499], the 5xx alarms [max(threshold, 500), 599]."
   type        = number
   nullable    = false
   default     = 400
@@ -40,7 +40,7 @@ variable "error_status_threshold" {
 }
 
 variable "ignore_statuses" {
-  description = "Statuses that never count as errors, like 404 from scanners. Give the same list as the alarms (the root module does)."
+  description = "Statuses that never count as errors, like 404 from scanners, for the alarms (left out of their filter patterns) and the notifier alike: the root module gives both the same list."
   type        = list(number)
   nullable    = false
   default     = []
@@ -52,7 +52,7 @@ variable "ignore_statuses" {
 }
 
 variable "ignore_routes" {
-  description = "Routes whose requests are not counted at all: \"GET /health\" (REST APIs: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\". Give the same list as the alarms (the root module does)."
+  description = "Routes whose requests never count, for the alarms (left out of their filter patterns) and the notifier alike (the root module gives both the same list): \"GET /health\" (REST APIs: method and resource path; HTTP APIs: the route key), \"* /health\" for every method, \"$default\" (HTTP APIs)."
   type        = list(string)
   nullable    = false
   default     = []
@@ -143,7 +143,7 @@ variable "notifier_settings" {
 ################################################################################
 
 variable "enable_alarm_digest" {
-  description = "Also run the notifier when one of alarm_digest_alarm_names goes to ALARM (subscribed to alarm_digest_sns_topic_arn): it reports the alarm's evaluation period at once, and says which scheduled digest will carry the complete numbers."
+  description = "Also run the notifier when an alarm it watches goes to ALARM (it subscribes to the alarms' SNS topic): it reports the alarm's evaluation period at once, and says which scheduled digest will carry the complete numbers. The alarms and the topic are alarm_digest_alarm_names and alarm_digest_sns_topic_arn; the root module gives its 4xx/5xx alarms (count and rate) and their topic."
   type        = bool
   nullable    = false
   default     = false
@@ -236,7 +236,7 @@ variable "create_webhook_parameter" {
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the parameter this module creates (slack_delivery = \"webhook\"). Ephemeral: while this module creates the parameter it is needed on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, and never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
+  description = "Slack incoming webhook URL (https://hooks.slack.com/...; http only to 127.0.0.1, localhost or [::1], for local tests), written to the SSM parameter created for it (slack_delivery = \"webhook\"). Ephemeral: with create_webhook_parameter (the default), give it on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, for example from a TF_VAR_ environment variable in every CI job; it is never stored in the plan or the state (the parameter's value is write-only). Change the URL together with slack_webhook_url_version."
   type        = string
   default     = null
   ephemeral   = true
@@ -262,7 +262,7 @@ variable "slack_webhook_url_version" {
 }
 
 variable "webhook_parameter_name" {
-  description = "Name of the SSM SecureString parameter holding the webhook URL: the existing one, with create_webhook_parameter = false; otherwise null (the module creates /<name>/accesslog-notifier/slack-webhook-url)."
+  description = "Name of the SSM SecureString parameter holding the webhook URL: the existing one, with create_webhook_parameter = false; otherwise null (/<name>/accesslog-notifier/slack-webhook-url is created)."
   type        = string
   default     = null
 
@@ -278,7 +278,7 @@ variable "webhook_parameter_name" {
 }
 
 variable "webhook_parameter_kms_key_arn" {
-  description = "ARN of the KMS key the parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the function gets kms:Decrypt on it (through SSM only)."
+  description = "ARN of the KMS key the webhook parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the notifier gets kms:Decrypt on it (through SSM only)."
   type        = string
   default     = null
 
@@ -300,7 +300,7 @@ variable "create_bot_token_parameter" {
 }
 
 variable "slack_bot_token" {
-  description = "The Slack app's Bot User OAuth Token (xoxb-...), written to the parameter this module creates (slack_delivery = \"app\"). Ephemeral: while this module creates the parameter it is needed on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, and never stored in the plan or the state (the parameter's value is write-only). Change the token together with slack_bot_token_version."
+  description = "The Slack app's Bot User OAuth Token (xoxb-...), written to the SSM parameter created for it (slack_delivery = \"app\"). Ephemeral: with create_bot_token_parameter (the default), give it on every plan, apply (a saved plan's too: ephemeral values are not saved in it), refresh and destroy, for example from a TF_VAR_ environment variable in every CI job; it is never stored in the plan or the state (the parameter's value is write-only). Change the token together with slack_bot_token_version."
   type        = string
   default     = null
   ephemeral   = true
@@ -326,7 +326,7 @@ variable "slack_bot_token_version" {
 }
 
 variable "bot_token_parameter_name" {
-  description = "Name of the SSM SecureString parameter holding the bot token: the existing one, with create_bot_token_parameter = false; otherwise null (the module creates /<name>/accesslog-notifier/slack-bot-token)."
+  description = "Name of the SSM SecureString parameter holding the bot token: the existing one, with create_bot_token_parameter = false; otherwise null (/<name>/accesslog-notifier/slack-bot-token is created)."
   type        = string
   default     = null
 
@@ -342,7 +342,7 @@ variable "bot_token_parameter_name" {
 }
 
 variable "bot_token_parameter_kms_key_arn" {
-  description = "ARN of the KMS key the bot token's parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the function gets kms:Decrypt on it (through SSM only)."
+  description = "ARN of the KMS key the bot token's parameter is encrypted with, when not the AWS managed aws/ssm key: the created parameter uses it, and the notifier gets kms:Decrypt on it (through SSM only)."
   type        = string
   default     = null
 
@@ -357,14 +357,14 @@ variable "bot_token_parameter_kms_key_arn" {
 ################################################################################
 
 variable "create_state_table" {
-  description = "Create the DynamoDB table where the function keeps its incidents (one Slack thread each, with slack_delivery = \"app\"), the windows it reported (so a retried or replayed run neither posts nor counts twice), mutes and what quiet hours held. Set false and give state_table_name to use a table you manage, or neither to run without state (every window a standalone digest; no quiet_hours)."
+  description = "Create the DynamoDB table where the notifier keeps its incidents (one Slack thread each, with slack_delivery = \"app\"), the windows it reported (so a retried or replayed run neither posts nor counts twice), mutes and what quiet hours held. Set false and give state_table_name to use a table you manage, or neither to run without state (every window a standalone digest; no quiet_hours)."
   type        = bool
   nullable    = false
   default     = true
 }
 
 variable "state_table_name" {
-  description = "Name of an existing DynamoDB table for the function's state, with create_state_table = false: partition key pk and sort key sk (both strings), TTL on expires_at. Null otherwise (the module creates <name>-accesslog-notifier-state, or, with create_state_table = false, the function runs without state)."
+  description = "Name of an existing DynamoDB table for the notifier's state, with create_state_table = false: partition key pk and sort key sk (both strings), TTL on expires_at. Null otherwise (<name>-accesslog-notifier-state is created, or, with create_state_table = false, the notifier runs without state)."
   type        = string
   default     = null
 
@@ -380,7 +380,7 @@ variable "state_table_name" {
 }
 
 variable "state_table_kms_key_arn" {
-  description = "ARN of a customer managed KMS key for the state table: the created table is encrypted with it, and the function may use it through DynamoDB only (give it for an existing table under such a key too). Null: DynamoDB's default encryption at rest (an AWS owned key, no KMS charges)."
+  description = "ARN of a customer managed KMS key for the state table: the created table is encrypted with it, and the notifier may use it through DynamoDB only (give it for an existing table under such a key too). Null: DynamoDB's default encryption at rest (an AWS owned key, no KMS charges)."
   type        = string
   default     = null
 
@@ -398,7 +398,7 @@ variable "enable_state_table_point_in_time_recovery" {
 }
 
 variable "state_table_tags" {
-  description = "Extra tags for the state table."
+  description = "Extra tags for the notifier's state table."
   type        = map(string)
   nullable    = false
   default     = {}
@@ -470,7 +470,7 @@ variable "notifier_reserved_concurrent_executions" {
 }
 
 variable "notifier_maximum_retry_attempts" {
-  description = "Times Lambda retries a run that could not report its window (0-2). Only a run that delivered nothing is retried (a delivered digest is final), so a retry never repeats a digest. When the retries are used up, the event goes to the failure queue (create_notifier_failure_queue) and the failure alarm (create_notifier_failure_alarm) fires."
+  description = "Times Lambda retries a run that could not report its window (0-2). Only a run that delivered nothing is retried (a delivered digest is final), so a retry never repeats a digest. When the retries are used up, the event goes to the failure queue (create_notifier_failure_queue) and the failure alarm fires, where there is one."
   type        = number
   nullable    = false
   default     = 2
@@ -505,7 +505,7 @@ variable "notifier_log_kms_key_arn" {
 }
 
 variable "notifier_kms_key_arn" {
-  description = "ARN of a KMS key to encrypt the function's environment with, instead of Lambda's AWS managed key. The environment holds no secret (the webhook URL is in SSM); organisations that want every environment under their own key can have it."
+  description = "ARN of a KMS key to encrypt the function's environment with, instead of Lambda's AWS managed key. The environment holds no secret (the webhook URL and the bot token are in SSM); organisations that want every environment under their own key can have it."
   type        = string
   default     = null
 
@@ -523,7 +523,7 @@ variable "enable_notifier_tracing" {
 }
 
 variable "notifier_subnet_ids" {
-  description = "Subnets to run the function in, when it must run inside your VPC. It calls Logs, SSM and Slack (the internet): those subnets need a NAT gateway, or VPC endpoints for Logs and SSM and a proxy for Slack. Empty: no VPC."
+  description = "Subnets to run the function in, when it must run inside your VPC. It calls Logs, SSM, DynamoDB (the state table) and Slack (the internet): those subnets need a NAT gateway, or VPC endpoints for Logs, SSM and DynamoDB and a proxy for Slack. Empty: no VPC."
   type        = list(string)
   nullable    = false
   default     = []
@@ -605,7 +605,7 @@ variable "notifier_failure_alarm_sns_topic_arn" {
 }
 
 variable "iam_role_path" {
-  description = "IAM path of the roles this module creates."
+  description = "IAM path of every role created, where the organisation keeps them under one (like /service-role/)."
   type        = string
   nullable    = false
   default     = "/"
@@ -617,7 +617,7 @@ variable "iam_role_path" {
 }
 
 variable "iam_role_permissions_boundary_arn" {
-  description = "ARN of the managed policy to set as the permissions boundary of the roles this module creates, where the organisation requires one."
+  description = "ARN of the managed policy to set as the permissions boundary of every role created, where the organisation requires one."
   type        = string
   default     = null
 
@@ -628,14 +628,14 @@ variable "iam_role_permissions_boundary_arn" {
 }
 
 variable "tags" {
-  description = "Tags for every taggable resource this module creates."
+  description = "Tags for every taggable resource created."
   type        = map(string)
   nullable    = false
   default     = {}
 }
 
 variable "notifier_tags" {
-  description = "Extra tags for the function."
+  description = "Extra tags for the notifier function."
   type        = map(string)
   nullable    = false
   default     = {}

@@ -59,7 +59,7 @@ variable "metrics_enabled" {
 }
 
 variable "throttling_burst_limit" {
-  description = "Stage-level throttling burst limit for these methods. null sets none (-1), so the account-level limits apply. This module owns the method settings of method_path: throttling set elsewhere on the same path is replaced, and removed on destroy."
+  description = "Stage-level throttling burst limit for the methods of method_path. null sets none (-1), so the account-level limits apply. The method settings of method_path are owned here: throttling set elsewhere on the same path is replaced, and removed on destroy."
   type        = number
   default     = null
 
@@ -70,7 +70,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Stage-level throttling rate limit (requests per second) for these methods. null sets none (-1), so the account-level limits apply."
+  description = "Stage-level throttling rate limit (requests per second) for the methods of method_path. null sets none (-1), so the account-level limits apply."
   type        = number
   default     = null
 
@@ -100,7 +100,7 @@ variable "execution_log_retention_in_days" {
 }
 
 variable "execution_log_kms_key_arn" {
-  description = "ARN of a KMS key to encrypt the execution log group with."
+  description = "ARN of a KMS key to encrypt the execution log group with (its policy must let the Logs service use it: the kms_key_policy_json output holds that statement)."
   type        = string
   default     = null
 
@@ -111,7 +111,7 @@ variable "execution_log_kms_key_arn" {
 }
 
 variable "tags" {
-  description = "Tags for every resource this module creates."
+  description = "Tags for every taggable resource created."
   type        = map(string)
   nullable    = false
   default     = {}

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from apigw_devkit.terraform import TerraformError
 
 from tests.support.deployment import scratch_runner
-from tests.support.terraform import TerraformError
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto]
 

@@ -2,7 +2,9 @@
 
 Read from the HCL (python-hcl2): each argument of each module call in main.tf is either ``x = var.x`` (forwarded,
 same name at both layers) or listed in WIRED with the reason the root sets it itself; every module variable is
-passed or listed in NOT_EXPOSED with a reason. Root variables validate only rules that span parts.
+passed or listed in NOT_EXPOSED with a reason. Root variables validate only rules that span parts. A forwarded
+variable has its module's type, default and flags, and its description (one text per input: `make docs` copies it,
+tools/docs.py lists the few the root words itself, and why).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 import hcl2
 import pytest
 from hcl2 import SerializationOptions
+
+from tools import docs
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=False)
@@ -123,3 +127,43 @@ def test_a_forwarded_variable_has_the_modules_type_and_default() -> None:
                 assert root.get(flag, flag == "nullable") == module.get(flag, flag == "nullable"), (
                     f"{argument}: {flag} differs from module.{call_name}"
                 )
+
+
+def forwarded() -> dict[str, list[str]]:
+    """Root variable -> the module calls that take it as is (every argument neither a meta-argument nor WIRED)."""
+    calls: dict[str, list[str]] = {}
+    for call_name, call in CALLS.items():
+        for argument in set(call) - META_ARGUMENTS - set(WIRED.get(call_name, {})):
+            calls.setdefault(argument, []).append(call_name)
+    return calls
+
+
+def test_a_forwarded_variable_has_the_modules_description() -> None:
+    # Read with python-hcl2, not with the generator's own reading of the files, so a copy it garbled is seen.
+    root_variables = variables(REPO_ROOT)
+    compared, drifted = 0, []
+    for argument, call_names in sorted(forwarded().items()):
+        if argument in docs.ROOT_OWN_DESCRIPTIONS:
+            continue
+        for call_name in call_names:
+            module_description = variables(module_dir(CALLS[call_name]))[argument].get("description")
+            compared += 1
+            if root_variables[argument].get("description") != module_description:
+                drifted.append(f"{argument} (module.{call_name})")
+    assert compared > 0
+    assert drifted == [], f"root descriptions differ from the modules': {', '.join(drifted)}; run `make docs`"
+
+
+def test_a_root_description_of_its_own_has_a_reason() -> None:
+    """An exception is a forwarded variable no single module text describes: its modules disagree, or the root
+    makes optional what a module requires. Anything else takes the module's words."""
+    root_variables = variables(REPO_ROOT)
+    calls = forwarded()
+    for name, reason in docs.ROOT_OWN_DESCRIPTIONS.items():
+        assert name in calls, f"{name} is not forwarded as is: drop it from docs.ROOT_OWN_DESCRIPTIONS"
+        module_texts = {variables(module_dir(CALLS[call_name]))[name].get("description") for call_name in calls[name]}
+        assert len(module_texts) > 1 or name in OPTIONAL_AT_ROOT, (
+            f"{name}: {calls[name]} describe it in one text; let `make docs` copy it (drop it from the exceptions)"
+        )
+        assert root_variables[name].get("description") not in module_texts, f"{name}: the root repeats a module's text"
+        assert len(reason) >= 40, f"{name}: say why the root needs its own words"
