@@ -385,6 +385,17 @@ def test_the_status_ranking_shows_the_top_statuses_by_count_and_sums_the_rest():
     assert lines[3:] == ["_3 errors with 1 other status_"]
 
 
+def test_each_status_rate_is_a_share_of_the_requests_not_of_the_errors():
+    # 100 errors in 294 requests: 25 / 294 is 8.5 % and 75 / 294 is 25.5 %, shown as 26 %; over the errors they
+    # would read 25 % and 75 %.
+    made = totals(errors=100, requests=294)
+    made.errors_by_status = Counter({502: 25, 500: 75})
+    payloads = build_messages(report(totals=made), top_n=10, max_messages=5)
+
+    lines = block_starting(payloads, "*By status*").split("\n")
+    assert lines[1:] == ["`500`  75 (26 % of requests)", "`502`  25 (8.5 % of requests)"]
+
+
 def test_a_status_ranking_too_long_for_its_section_says_how_many_lines_it_left_out(limits):
     made = totals(errors=50 * 1000)
     made.errors_by_status = Counter({status: 1000 for status in range(500, 550)})

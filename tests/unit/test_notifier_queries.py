@@ -27,9 +27,9 @@ from accesslog_notifier.queries import (
     route_matches,
 )
 from accesslog_notifier.window import Window
+from apigw_devkit.logs_insights import LogEvent, run_query
 
 from tests.support.fake_logs import InMemoryLogs
-from tests.support.logs_insights import LogEvent, run_query
 from tests.support.notifier import FakeClock, access_line, http_access_line, iso_ms
 
 WINDOW = Window(iso_ms("2026-11-25T09:34:00.000Z"), iso_ms("2026-11-25T09:39:00.000Z"))
@@ -366,3 +366,28 @@ def test_ignored_statuses_do_not_use_up_the_samples_querys_rows():
     _, samples, _ = run_all(written, Rules(400, frozenset({404})), {"end_second": "whole"}, sample_rows=5)
 
     assert sorted(sample.status for sample in samples) == [500, 503]
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize("threshold", [400, 500])
+def test_a_line_exactly_at_the_threshold_is_an_error_counted_and_sampled(threshold: int, reading):
+    # "a status >= this is an error": the threshold itself counts, one below does not, in the counts and in the
+    # samples query alike (the samples' own filter, not only the Python check after it).
+    start = WINDOW.start_ms
+    written = [
+        rest(start + 1_000, threshold - 1),
+        rest(start + 2_000, threshold),
+        http(start + 3_000, threshold),
+        rest(start + 4_000, 200),
+    ]
+
+    counted, _ = count(written, Rules(threshold), reading)
+    totals = counted.totals
+
+    assert (totals.requests, totals.errors) == (4, 2)
+    assert totals.errors_by_status == Counter({threshold: 2})
+    assert dict(totals.errors_by_route) == {"POST /orders": 1, "GET /items/{id}": 1}
+    assert [(sample.status, sample.route) for sample in totals.samples] == [
+        (threshold, "GET /items/{id}"),
+        (threshold, "POST /orders"),
+    ], f"the lines at status {threshold} must be sampled with threshold {threshold}"

@@ -31,11 +31,11 @@ from accesslog_notifier.slack import (
     retry_after_seconds,
     urllib_post,
 )
+from apigw_devkit.slack_receiver import WEBHOOK_PATH, Answer, SlackReceiver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.notifier import FakeClock
-from tests.support.slack_receiver import WEBHOOK_PATH, Answer, SlackReceiver
 
 # Most tests post to a real HTTP receiver on 127.0.0.1.
 pytestmark = pytest.mark.slack_receiver
@@ -311,6 +311,56 @@ def test_an_answer_that_echoes_the_url_is_redacted_in_every_error_path(slack_rec
     assert_secret_absent(url, str(raised.value), repr(raised.value))
 
 
+# A bot token in an answer or an error: Slack app mode's secret, which redaction hides by its shape.
+LEAKED_TOKEN = "xoxb-1111-2222-leakedtokenvalue"
+
+LEAKED_FORMS = {
+    "url": lambda url: url,
+    "percent-encoded": lambda url: quote(url, safe=""),
+    "json-escaped": lambda url: url.replace("/", "\\/"),
+    "path": lambda url: WEBHOOK_PATH,
+    "token": lambda url: LEAKED_TOKEN,
+}
+
+
+def assert_error_redacted(url: str, error: SlackDeliveryError) -> None:
+    """Neither the webhook URL (any form) nor the token in the error's message, its args or its repr."""
+    texts = [str(error), repr(error), *(str(arg) for arg in error.args)]
+    assert_secret_absent(url, *texts)
+    assert all(LEAKED_TOKEN not in text and "xoxb-" not in text for text in texts), texts
+
+
+@pytest.mark.parametrize("form", LEAKED_FORMS)
+def test_a_refusal_that_quotes_the_url_or_a_token_leaves_slack_py_redacted(slack_receiver, form):
+    # slack.py's own promise, not the handler's: every error leaving it is redacted.
+    url = slack_receiver.webhook_url
+    slack_receiver.script(Answer(403, f"action_prohibited for {LEAKED_FORMS[form](url)}"))
+
+    with pytest.raises(SlackDeliveryError) as raised:
+        send(url, receiver=slack_receiver)
+
+    assert (
+        str(raised.value) == "Slack refused Slack message 1 of 1: HTTP 403 action_prohibited for [hidden] (not retried)"
+    )
+    assert raised.value.status == 403
+    assert_error_redacted(url, raised.value)
+
+
+@pytest.mark.parametrize("form", LEAKED_FORMS)
+def test_giving_up_on_5xx_answers_that_quote_the_url_or_a_token_leaves_slack_py_redacted(slack_receiver, form):
+    url = slack_receiver.webhook_url
+    slack_receiver.script(*[Answer(500, f"rollup_error for {LEAKED_FORMS[form](url)}")] * MAX_ATTEMPTS)
+
+    with pytest.raises(SlackDeliveryError) as raised:
+        send(url, receiver=slack_receiver)
+
+    assert (
+        str(raised.value)
+        == "could not deliver Slack message 1 of 1 after 4 attempts: HTTP 500 rollup_error for [hidden]"
+    )
+    assert_error_redacted(url, raised.value)
+
+
 @pytest.mark.parametrize(
     ("value", "seconds"),
     [
@@ -503,6 +553,18 @@ def test_an_error_stays_short_whatever_the_network_said() -> None:
     message = str(raised.value)
     assert message.startswith("could not deliver Slack message 1 of 1 after 4 attempts: ConnectionResetError: peer")
     assert len(message) == 600
+
+
+def test_giving_up_on_network_errors_that_quote_the_url_or_a_token_leaves_slack_py_redacted() -> None:
+    failure_text = f"URLError: could not reach {HOOK} with {LEAKED_TOKEN}"
+
+    with pytest.raises(SlackDeliveryError) as raised:
+        deliver_scripted(*[TransientPostError(failure_text)] * MAX_ATTEMPTS)
+
+    assert str(raised.value) == (
+        "could not deliver Slack message 1 of 1 after 4 attempts: URLError: could not reach [hidden] with [hidden]"
+    )
+    assert_error_redacted(HOOK, raised.value)
 
 
 def test_deliveries_waits_and_retries_are_logged_naming_the_message_never_the_url(
