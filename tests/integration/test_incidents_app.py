@@ -1,5 +1,5 @@
 """One Slack thread per incident with app delivery: the handler in-process over an hour of windows, its state in
-DynamoDB on moto's server, Slack's Web API as a real HTTP stand-in on 127.0.0.1 (tests/support/slack_api.py)
+DynamoDB on moto's server, Slack's Web API as a real HTTP stand-in on 127.0.0.1 (devkit/apigw_devkit/slack_api.py)
 that answers chat.postMessage, chat.update and their errors as Slack documents them and checks every payload
 against Block Kit's limits.
 
@@ -18,10 +18,10 @@ import threading
 from typing import Any
 
 import pytest
+from apigw_devkit.slack_api import ApiAnswer, SlackApiStandIn, mentions
 
 from tests.support.incident_hour import TOKEN_PARAMETER, IncidentHour, create_state_table, environment
 from tests.support.notifier import alarm_event, iso_ms
-from tests.support.slack_api import ApiAnswer, SlackApiStandIn, mentions
 
 pytestmark = [pytest.mark.integration, pytest.mark.moto, pytest.mark.slack_receiver]
 
@@ -36,8 +36,7 @@ def slack(slack_api: SlackApiStandIn) -> SlackApiStandIn:
     return slack_api
 
 
-@pytest.fixture
-def hour(boto_session, slack: SlackApiStandIn) -> IncidentHour:
+def incident_hour(boto_session, slack: SlackApiStandIn) -> IncidentHour:
     dynamodb = boto_session.client("dynamodb")
     create_state_table(dynamodb)
     return IncidentHour(
@@ -46,6 +45,11 @@ def hour(boto_session, slack: SlackApiStandIn) -> IncidentHour:
         FIRST,
         environment("app", SLACK_API_URL=slack.base_url, CRITICAL_5XX_COUNT=50, CRITICAL_MENTION="here"),
     )
+
+
+@pytest.fixture
+def hour(boto_session, slack: SlackApiStandIn) -> IncidentHour:
+    return incident_hour(boto_session, slack)
 
 
 def write_storm(hour: IncidentHour) -> None:
@@ -211,3 +215,37 @@ def test_an_unreadable_table_still_delivers_the_digest_on_its_own(hour, slack):
     assert any("state table unavailable" in problem for problem in summary["problems"])
     [message] = slack.messages(CHANNEL)
     assert not message.replies and "5 errors" in message.text
+
+
+@pytest.mark.parametrize("missing_thread", ["refuse", "hide", "top_level"])
+def test_a_parent_deleted_mid_incident_is_posted_again_and_the_incident_goes_on_in_its_thread(
+    boto_session, missing_thread
+):
+    """Someone deletes the incident's parent while the storm goes on. chat.update on it gets message_not_found
+    (documented); what a reply to its thread gets is not documented, so each reading people report is run: refused,
+    accepted and seen nowhere, or posted as a new top-level message. Under each the next run posts a new parent
+    before any reply, and the rest of the incident (replies, resolution, running totals) is there."""
+    with SlackApiStandIn(missing_thread=missing_thread) as slack:
+        hour = incident_hour(boto_session, slack)
+        write_storm(hour)
+        for index in range(3):  # opens at window 1, updates at window 2
+            hour.run(index)
+        [deleted] = slack.messages(CHANNEL)
+        assert slack.delete_message(CHANNEL, deleted.ts) == 3  # the parent and windows 1 and 2's replies
+
+        summaries = [hour.run(index) for index in range(3, len(STORM))]
+
+        assert all(summary["reported"] for summary in summaries), summaries
+        moved = [
+            index
+            for index, summary in enumerate(summaries, 3)
+            if any("was gone" in n for n in summary.get("notes", []))
+        ]
+        assert moved == [3]
+        [parent] = slack.messages(CHANNEL)
+        assert parent.ts != deleted.ts
+        assert parent_text(parent).startswith(":white_check_mark: Resolved")
+        assert f"*{sum(STORM)}* errors in {sum(STORM)} requests so far" in parent_text(parent)
+        assert len(parent.replies) == sum(1 for count in STORM[3:] if count) + 1
+        assert "resolved" in parent.replies[-1].text
+        assert slack.hidden_messages() == [] and slack.warnings() == []

@@ -27,11 +27,12 @@ from accesslog_notifier.metrics import embedded_metrics
 from accesslog_notifier.redaction import get_logger, redact
 from accesslog_notifier.slack import HttpAnswer
 from accesslog_notifier.window import Window
-from hypothesis import HealthCheck, given, settings
+from apigw_devkit.lambda_events import scheduled_event, window_of
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.support.fake_logs import InMemoryLogs
-from tests.support.notifier import FakeClock, FakeContext, access_line, alarm_event, scheduled_event, window_of
+from tests.support.notifier import FakeClock, FakeContext, access_line, alarm_event
 
 SECRET_PATH = "T0AB12CD3/B0EF45GH6/XyZ9secretsecret"
 WEBHOOK = f"https://hooks.slack.com/services/{SECRET_PATH}"
@@ -315,6 +316,7 @@ def test_the_digest_never_crashes_and_stays_within_slacks_limits_at_any_count(er
 
 
 @FAST
+@example(text="xoxA-")  # a token's bare prefix (found by this test: redaction once wanted a character after it)
 @given(text=st.text(alphabet=st.sampled_from("hHtTpPsS:/\\ .%2fFxob-kaclmBT0123456789AZ\u200b\uff48"), max_size=60))
 def test_whatever_the_settings_refuse_as_secret_like_redaction_hides(text):
     from accesslog_notifier.redaction import looks_like_a_secret

@@ -89,7 +89,7 @@ class AppChannel:
     def _failed(self, error: SlackApiError) -> DeliveryError:
         if error.refused:
             _forget(self._fetch, self._parameter_name)
-        return DeliveryError(str(error), refused=error.refused)
+        return DeliveryError(str(error), refused=error.refused, code=error.code)
 
     def post(self, payload: Mapping[str, Any], thread_ts: str | None = None) -> str | None:
         try:

@@ -42,6 +42,9 @@ from accesslog_notifier.quiet import QuietWindow, quiet_at
 from accesslog_notifier.state import BUSY, DONE, StateError, StateStore
 from accesslog_notifier.window import format_hhmm
 
+# Slack's answers when the incident's parent message is gone (someone deleted it): chat.update documents
+# message_not_found; a reply to it may get thread_not_found (conversations.replies' error for a missing thread).
+PARENT_GONE = frozenset({"message_not_found", "thread_not_found"})
 WAIT_FOR_PARENT_S = 20.0  # how long a run waits for another run's new parent message before posting on its own
 MAX_RACES = 3  # re-reads when another run changed the incident between our read and our write
 
@@ -59,9 +62,10 @@ class Channel(Protocol):
 class DeliveryError(Exception):
     """A message could not be delivered; ``refused`` when the credential or channel was refused."""
 
-    def __init__(self, message: str, *, refused: bool = False) -> None:
+    def __init__(self, message: str, *, refused: bool = False, code: str = "") -> None:
         super().__init__(message)
         self.refused = refused
+        self.code = code  # Slack's error code, when Slack gave one
 
 
 @dataclass
@@ -335,11 +339,23 @@ def _report_once(
     elif step == OPENS:
         base = replace(base, status=OPEN, owner=None, owner_expires_ms=0)
 
-    if window.kind == "scheduled":
-        updated = counted(base, facts, step, now_ms=window.now_ms)
-    else:
-        updated = replace(base, version=base.version + 1)
+    def progressed(incident: Incident) -> Incident:
+        if window.kind == "scheduled":
+            return counted(incident, facts, step, now_ms=window.now_ms)
+        return replace(incident, version=incident.version + 1)
+
+    updated = progressed(base)
     thread = base.parent_ts if target.threads else None
+    if thread is not None and step in (UPDATES, QUIET, RESOLVES):
+        # The parent first: if someone deleted it, the incident goes on under a new parent before any reply is
+        # posted to a thread that is gone (what Slack does with such a reply is not documented).
+        new_parent = _update_parent(thread, updated, options, target, window, result)
+        if new_parent is not None:
+            moved = replace(base, parent_ts=new_parent, version=base.version + 1)
+            if not store.replace_incident(moved, base.version):
+                raise StateError("the incident changed while this run was moving its thread")
+            base, thread = moved, new_parent
+            updated = progressed(base)
     if step in (OPENS, UPDATES) or (step == QUIET and window.payloads):
         payloads = [with_mention(window.payloads[0], mention), *window.payloads[1:]] if mention else window.payloads
         _post_replies(payloads, target, thread, posted, result, store, window)
@@ -348,23 +364,37 @@ def _report_once(
             updated, title=options.title, quiet_windows=options.quiet_windows, interval_minutes=options.interval_minutes
         )
         _post_replies([*window.payloads, closing], target, thread, posted, result, store, window)
-    if thread is not None and step in (UPDATES, QUIET, RESOLVES):
-        try:
-            target.update(
-                thread,
-                parent_message(
-                    updated,
-                    title=options.title,
-                    log_group_names=options.log_group_names,
-                    now_ms=window.now_ms,
-                    quiet_windows=options.quiet_windows,
-                ),
-            )
-        except DeliveryError as error:
-            result.problems.append(f"the incident's parent message was not updated: {error}")
     return store.finish_window(
         window.key, window.run_id, now_ms=window.now_ms, incident=updated, expected_version=base.version
     )
+
+
+def _update_parent(
+    thread: str, incident: Incident, options: Options, target: Channel, window: Window, result: Delivered
+) -> str | None:
+    """Edit the incident's parent; when Slack says it is gone, post a new one and return its ts (else None).
+
+    Any other refusal to edit is a problem the run reports, not a failure: the replies still go in the thread.
+    """
+    message = parent_message(
+        incident,
+        title=options.title,
+        log_group_names=options.log_group_names,
+        now_ms=window.now_ms,
+        quiet_windows=options.quiet_windows,
+    )
+    try:
+        target.update(thread, message)
+    except DeliveryError as error:
+        if error.code not in PARENT_GONE:
+            result.problems.append(f"the incident's parent message was not updated: {error}")
+            return None
+    else:
+        return None
+    new_parent = target.post(message)
+    result.sent += 1
+    result.notes.append("the incident's parent message was gone (deleted in Slack?): a new parent carries the thread")
+    return new_parent
 
 
 def _post_replies(

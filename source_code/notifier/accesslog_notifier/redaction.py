@@ -36,7 +36,8 @@ _SLASH = r"(?:\\?/|%2f)"
 _URL = re.compile(rf"[a-z][a-z0-9+.\-]*\s*:\s*{_SLASH}\s*{_SLASH}\S*", re.IGNORECASE)
 _SLACK_HOST = re.compile(r"hooks\s*\.\s*slack\s*\.\s*com\S*", re.IGNORECASE)
 _TOKEN_PATH = re.compile(r"T[A-Z0-9]{6,}\s*(?:\\?/|%2[fF])\s*B[A-Z0-9]{6,}\s*(?:\\?/|%2[fF])\s*\S+")
-_SLACK_TOKEN = re.compile(r"xox[a-z]-[A-Za-z0-9\-]+|xapp-[A-Za-z0-9\-]+", re.IGNORECASE)
+# A token's prefix alone is hidden too (``*`` after it): a bare "xoxb-" is what secret_like refuses in a setting.
+_SLACK_TOKEN = re.compile(r"xox[a-z]-[A-Za-z0-9\-]*|xapp-[A-Za-z0-9\-]*", re.IGNORECASE)
 _PATTERNS = (_URL, _SLACK_HOST, _TOKEN_PATH, _SLACK_TOKEN)
 _INVISIBLE = frozenset({"Cf"})
 
