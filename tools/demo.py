@@ -23,7 +23,7 @@ import tempfile
 import time
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -407,7 +407,15 @@ def step_incident_thread(state: DemoState) -> str:
         context = FakeLambdaContext(
             configuration["FunctionName"], configuration["FunctionArn"], configuration["Timeout"]
         )
-        summary = state.handler_module.lambda_handler(scheduled_event(rule_arn, scheduled_s), context)
+        # The run's clock reads its scheduled minute, 20 s in (when EventBridge fires): these windows lie in the
+        # emulator's near future (Logs Insights refuses a window that ends before its log group was created), and
+        # the parent's "Updated" and "Resolved at" then read as they would on AWS.
+        dependencies = replace(
+            state.handler_module.default_dependencies(), now_ms=lambda at=scheduled_s: at * 1000 + 20_000
+        )
+        summary = state.handler_module.lambda_handler(
+            scheduled_event(rule_arn, scheduled_s), context, dependencies=dependencies
+        )
         steps.append(summary.get("incident"))
         if number == 1:
             print("  ---- the channel after the first window with errors (the incident opens) ----")
