@@ -55,6 +55,7 @@ class WebhookChannel:
             refused = error.status in WEBHOOK_REFUSED_STATUSES
             if refused:
                 _forget(self._fetch, self._parameter_name)
+            # slack.py already redacted its error against this URL: this is defence in depth, should that change.
             raise DeliveryError(redact(str(error), [self._url]), refused=refused) from None
         return None
 
@@ -83,8 +84,10 @@ class AppChannel:
         self.channel_id = channel_id
         try:
             self._api = SlackApi(api_url, token, clock, deadline, post)
-        except SlackDeliveryError as error:  # an API URL that is not https (nor http to this machine)
-            raise DeliveryError(str(error)) from None
+        except SlackDeliveryError:  # its text would name the webhook parameter, not this setting
+            raise DeliveryError(
+                "SLACK_API_URL is not an https URL (nor http to this machine), so the digest could not be sent"
+            ) from None
 
     def _failed(self, error: SlackApiError) -> DeliveryError:
         if error.refused:

@@ -63,11 +63,14 @@ def known_forms(secret: str) -> list[str]:
 
 def redact(text: str, known: Iterable[str] = ()) -> str:
     """``text`` with every webhook URL, token and URL-like value hidden, and every form of ``known`` secrets."""
-    for secret in known:
-        if secret:
-            for form in known_forms(secret):
-                text = text.replace(form, SHOWN)
+    forms = [form for secret in known if secret for form in known_forms(secret)]
+    for form in forms:
+        text = text.replace(form, SHOWN)
+    # Again once normalised: a known secret written in full-width letters, or with a zero-width space inside, only
+    # reads as itself now (the pass before normalising hides a secret that NFKC would merge with what follows it).
     text = _normalised(text)
+    for form in forms:
+        text = text.replace(form, SHOWN)
     for shape in _PATTERNS:
         text = shape.sub(SHOWN, text)
     return text

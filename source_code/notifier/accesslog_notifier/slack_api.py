@@ -92,7 +92,9 @@ class SlackApi:
         check_webhook_url(self.base_url.rstrip("/") + "/auth.test")  # https, or http only to loopback
 
     def _failure(self, message: str, code: str, *, refused: bool = False) -> SlackApiError:
-        return SlackApiError(safe_text(redact(message, [self.token]), 600), code, refused=refused)
+        # The code too: it is Slack's "error" as answered, which can quote the request (and so the token).
+        hidden = [self.token]
+        return SlackApiError(safe_text(redact(message, hidden), 600), safe_text(redact(code, hidden)), refused=refused)
 
     def call(self, method: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """One Web API call with Slack's retry rules; the answer's JSON when ``ok`` is true."""
