@@ -135,10 +135,92 @@ def test_an_opening_incident_is_open_to_the_next_window_and_every_write_moves_it
         (49, 1000, 0, 5, False),
         (0, 0, 0, 5, False),
         (100, 100, 0, 0, False),  # both off
+        (1, 1000, 1, 0, True),  # a count of 1: the first 5xx
+        (5, 1000, 0, 0.5, True),  # a share under one percent: 0.5 %
+        (4, 1000, 0, 0.5, False),
+        (1, 1, 0, 50, True),  # a window of one request, answered 5xx: 100 %
+        (50, 1010, 0, 5, False),  # 4.95 %
+        (33, 3000, 0, 1.1, True),  # exactly 1.1 %, although 1.1 * 3000 is 3300.0000000000005 in floating point
+        (77, 7000, 0, 1.1, True),  # exactly 1.1 %
+        (32, 3000, 0, 1.1, False),  # 1.0666... %
     ],
 )
 def test_critical_by_5xx_count_or_share_each_off_at_zero(errors_5xx, requests, count, rate, critical):
     assert is_critical(errors_5xx, requests, count, rate) is critical
+
+
+@pytest.mark.parametrize(
+    ("window_errors", "trend"),
+    [
+        ((), "new"),
+        ((5,), "new"),
+        ((10, 13), "rising"),  # 30 % up
+        ((10, 12), "steady"),  # exactly a fifth up
+        ((10, 11), "steady"),
+        ((10, 9), "steady"),
+        ((10, 8), "steady"),  # exactly a fifth down
+        ((10, 7), "falling"),  # 30 % down
+        ((100, 10, 20), "rising"),  # the two latest windows only
+    ],
+)
+def test_the_trend_is_a_change_of_more_than_a_fifth_between_the_two_latest_windows(
+    window_errors: tuple[int, ...], trend: str
+) -> None:
+    assert an_incident(window_errors=window_errors).trend() == trend
+
+
+def test_an_opened_incident_spans_its_window_and_is_claimed_by_its_owner_until_the_claim_expires() -> None:
+    window = facts(3, 5)
+    incident = opened(window, owner="run-1", owner_expires_ms=T0 + 99 * MINUTE, previous=None)
+    assert (incident.first_seen_ms, incident.last_seen_ms) == (window.start_ms, window.end_ms)
+    assert (incident.owner, incident.owner_expires_ms) == ("run-1", T0 + 99 * MINUTE)
+
+
+def test_an_opened_incident_is_named_after_its_first_windows_start_so_a_replay_names_it_alike() -> None:
+    first = opened(facts(3, 5), owner="run-1", owner_expires_ms=0, previous=None)
+    replayed = opened(facts(3, 5), owner="run-2", owner_expires_ms=0, previous=None)
+    later = opened(facts(4, 5), owner="run-1", owner_expires_ms=0, previous=None)
+    assert first.incident_id == replayed.incident_id == str(facts(3, 5).start_ms) != later.incident_id
+
+
+def test_every_window_adds_its_errors_requests_and_5xx_errors_to_the_incident() -> None:
+    incident = an_incident(errors=10, requests=100, errors_5xx=4)
+    after = counted(incident, facts(1, 5, requests=50, errors_5xx=3), UPDATES, now_ms=0)
+    assert (after.errors, after.requests, after.errors_5xx) == (15, 150, 7)
+
+
+def test_a_windows_errors_per_minute_add_to_the_incidents_and_minutes_without_errors_are_not_kept() -> None:
+    incident = an_incident(minutes={T0: 5})
+    window = replace(facts(0, 7), errors_by_minute={T0: 3, T0 + MINUTE: 4, T0 + 2 * MINUTE: 0})
+    assert counted(incident, window, UPDATES, now_ms=0).minutes == {T0: 8, T0 + MINUTE: 4}
+
+
+def test_an_incident_keeps_the_errors_per_minute_of_its_last_day() -> None:
+    day = 24 * 60  # minutes
+    incident = an_incident(minutes={T0 + offset * MINUTE: 1 for offset in range(day)})
+    window = replace(facts(0, 2), errors_by_minute={T0 + day * MINUTE: 2})
+    minutes = counted(incident, window, UPDATES, now_ms=0).minutes
+    assert len(minutes) == day and T0 not in minutes and minutes[T0 + day * MINUTE] == 2
+
+
+def test_the_windows_counted_make_the_trend() -> None:
+    incident = an_incident(window_errors=())
+    for errors in (10, 20):
+        incident = counted(incident, facts(1, errors), UPDATES, now_ms=0)
+    assert incident.window_errors == (10, 20) and incident.trend() == "rising"
+
+
+def test_a_critical_window_makes_the_incident_critical_for_good() -> None:
+    incident = an_incident(critical=False)
+    incident = counted(incident, facts(1, 5, critical=True), UPDATES, now_ms=0)
+    assert incident.critical is True
+    incident = counted(incident, facts(2, 5), UPDATES, now_ms=0)
+    assert incident.critical is True
+
+
+@pytest.mark.parametrize(("errors", "step"), [(5, UPDATES), (0, QUIET)])
+def test_only_the_resolving_window_says_when_the_incident_resolved(errors: int, step: str) -> None:
+    assert counted(an_incident(), facts(1, errors), step, now_ms=0).resolved_at_ms is None
 
 
 def test_the_mention_goes_with_the_first_critical_window_only():
@@ -236,16 +318,22 @@ def test_the_muted_summary_says_why_when_and_what():
         reasons=("quiet hours Mon-Fri 22:00-07:00 UTC",),
     )
     text = section_text(muted_summary(muted, title="orders-api"))
-    assert (
-        "while quiet hours Mon-Fri 22:00-07:00 UTC, from `2026-11-25 09:30:00.000` to `2026-11-25 10:30:00.000`" in text
-    )
+    assert "nothing was posted from `2026-11-25 09:30:00.000` to `2026-11-25 10:30:00.000` UTC" in text
+    assert text.endswith("\nWhy: quiet hours Mon-Fri 22:00-07:00 UTC")
     assert "*340* errors in 9,000 requests (3.8 %) over 12 windows" in text
     assert "By status: `503` 300, `404` 40" in text and "2 lines could not be read" in text
 
 
 @pytest.mark.parametrize(
     ("ms", "text"),
-    [(0, "under a minute"), (59_999, "under a minute"), (45 * MINUTE, "45 min"), (125 * MINUTE, "2 h 5 min")],
+    [
+        (0, "under a minute"),
+        (59_999, "under a minute"),
+        (MINUTE, "1 min"),
+        (2 * MINUTE - 1, "1 min"),
+        (45 * MINUTE, "45 min"),
+        (125 * MINUTE, "2 h 5 min"),
+    ],
 )
 def test_durations_read_as_people_say_them(ms, text):
     assert duration(ms) == text

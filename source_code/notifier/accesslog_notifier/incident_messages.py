@@ -1,10 +1,11 @@
 """The messages of an incident and of a mute, as Block Kit payloads within Slack's limits (digest.py's rules).
 
 - the **parent** of an incident's thread, posted when it opens and edited in place as windows come in: severity,
-  the log groups, first and last seen, errors and rate so far, 5xx errors, trend, errors per minute over the
-  incident, and, once resolved, how long it lasted;
+  the log groups (the first three, names cut to 60 characters, and how many more), first and last seen, errors
+  and rate so far, 5xx errors, trend, errors per minute over the incident, and, once resolved, how long it lasted;
 - the **resolution** reply that ends the thread (and, with webhook delivery, a standalone message);
-- the **muted summary**: what quiet hours or a mute held, in one message when they end;
+- the **muted summary**: what quiet hours or a mute held, in one message when they end (the numbers first, then up
+  to three reasons);
 - the **mention** that opens the first message posted after an incident becomes critical.
 
 Every text is built from counts, times and settings; the only log-derived texts are the log group names, escaped
@@ -22,6 +23,9 @@ from accesslog_notifier.incidents import Incident, mention_markup
 from accesslog_notifier.window import MS_PER_MINUTE, format_hhmm, format_utc
 
 PARENT_BUDGET = 2800
+# A reason shown whole: the longest delivery writes is "muted until HH:MM UTC (" + the CLI's 120-character --reason
+# + ")"; longer ones (from an edited table item) are cut.
+REASON_CHARS = 144
 SPARK_WIDTH = 60  # characters of the per-minute sparkline; longer incidents are drawn in wider buckets
 
 
@@ -153,11 +157,13 @@ class Muted:
 
 def muted_summary(muted: Muted, *, title: str, top_n: int = 10) -> dict[str, Any]:
     """One message saying what was not posted while muted, so no error goes unreported."""
-    reasons = "; ".join(escape(clip(reason, 120)) for reason in muted.reasons[:3]) or "muted"
+    reasons = "; ".join(escape(clip(reason, REASON_CHARS)) for reason in muted.reasons[:3]) or "muted"
     ranked = sorted(muted.errors_by_status.items(), key=lambda item: (-item[1], item[0]))[:top_n]
+    # The numbers before the reasons: fit_lines keeps lines from the top, and three long reasons in a script that
+    # JSON escapes (6 characters each) would otherwise push every number out.
     lines = [
-        f":mute: *{escape(title)}*: while {reasons}, from `{format_utc(muted.from_ms)}` to "
-        f"`{format_utc(muted.to_ms)}` UTC, nothing was posted",
+        f":mute: *{escape(title)}*: nothing was posted from `{format_utc(muted.from_ms)}` to "
+        f"`{format_utc(muted.to_ms)}` UTC",
         f"*{muted.errors:,}* {'error' if muted.errors == 1 else 'errors'} in {muted.requests:,} requests "
         f"({percent(muted.errors, muted.requests)}) over {plural(muted.windows, 'window')}",
     ]
@@ -165,6 +171,7 @@ def muted_summary(muted: Muted, *, title: str, top_n: int = 10) -> dict[str, Any
         lines.append("By status: " + ", ".join(f"`{status}` {count:,}" for status, count in ranked))
     if muted.unparsed:
         lines.append(f"{plural(muted.unparsed, 'line')} could not be read")
+    lines.append(f"Why: {reasons}")
     text = fit_lines(lines, PARENT_BUDGET, "…")
     span = f"{format_hhmm(muted.from_ms)} to {format_hhmm(muted.to_ms)} UTC"
     fallback = f"{escape(clip(title, 150))}: {muted.errors:,} errors while muted ({span})"

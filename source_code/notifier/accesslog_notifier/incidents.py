@@ -67,7 +67,8 @@ class Incident:
         return self.status in (OPEN, OPENING)
 
     def trend(self) -> str:
-        """rising, falling or steady: the latest window's errors against the one before."""
+        """rising, falling or steady: the latest window's errors against the one before (more than a fifth up is
+        rising, more than a fifth down falling); new before the second window."""
         if len(self.window_errors) < 2:
             return "new"
         last, before = self.window_errors[-1], self.window_errors[-2]
@@ -81,7 +82,9 @@ class Incident:
 def is_critical(errors_5xx: int, requests: int, count: int, rate_percent: float) -> bool:
     """Whether one window's 5xx errors make the incident critical (a threshold of 0 is off)."""
     by_count = count > 0 and errors_5xx >= count
-    by_rate = rate_percent > 0 and requests > 0 and 100 * errors_5xx >= rate_percent * requests
+    # The share, one correctly rounded division, against the setting as written: a share exactly at the setting
+    # (33 of 3,000 at 1.1) compares equal, where rate_percent * requests can round above it (1.1 * 3000 > 3300).
+    by_rate = rate_percent > 0 and requests > 0 and 100 * errors_5xx / requests >= rate_percent
     return by_count or by_rate
 
 
