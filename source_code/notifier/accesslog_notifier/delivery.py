@@ -92,6 +92,7 @@ class Options:
     interval_minutes: int
     mention: str
     quiet_hours: tuple[QuietWindow, ...] = ()
+    top_n: int = 10  # statuses ranked in a muted summary, as the digest ranks them (the TOP_N setting)
 
 
 @dataclass
@@ -139,12 +140,13 @@ def deliver_window(
             _summarise_muted(window, options, store, channel, result)
         except StateError as error:
             result.problems.append(f"state table unavailable, what was muted is kept for later: {error}")
+        sent_before = result.sent  # the summary of a mute, if one went out, is not this window's
         try:
             _report(window, options, store, channel, clock, deadline, result)
             return result
         except StateError as error:
             result.problems.append(f"state table unavailable, posted on its own: {error}")
-            if result.sent:
+            if result.sent > sent_before:
                 return result  # what was posted stands; the incident will catch up
     _post_standalone(window.payloads, channel, result)
     return result
@@ -203,7 +205,7 @@ def _summarise_muted(
         return
     muted, version = taken
     try:
-        channel().post(muted_summary(muted, title=options.title))
+        channel().post(muted_summary(muted, title=options.title, top_n=options.top_n))
     except DeliveryError as error:
         store.release_muted(window.run_id)
         result.problems.append(f"what was muted could not be posted (kept for the next run): {error}")
@@ -219,6 +221,7 @@ def _summarise_muted(
 def _post_standalone(payloads: Sequence[Mapping[str, Any]], channel: Callable[[], Channel], result: Delivered) -> None:
     if not payloads:
         return
+    sent_before = result.sent  # the summary of a mute, if one went out, is not this window's digest
     try:
         target = channel()
         for payload in payloads:
@@ -226,7 +229,7 @@ def _post_standalone(payloads: Sequence[Mapping[str, Any]], channel: Callable[[]
             result.sent += 1
     except DeliveryError as error:
         result.problems.append(str(error))
-        if result.sent == 0:
+        if result.sent == sent_before:
             result.unreported = "the digest could not be delivered"
 
 
@@ -247,6 +250,7 @@ def _report(
         result.notes.append("another run is reporting this window")
         return
     posted = list(claim.replies)
+    sent_before = result.sent  # the summary of a mute, if one went out, is not this window's
     try:
         for _ in range(MAX_RACES):
             if _report_once(window, options, store, channel, clock, deadline, result, posted):
@@ -254,7 +258,7 @@ def _report(
         raise StateError("the incident kept changing under this run")
     except DeliveryError as error:
         result.problems.append(str(error))
-        if not posted and result.sent == 0:
+        if not posted and result.sent == sent_before:
             result.unreported = "the digest could not be delivered"
             store.release_window(window.key, window.run_id)
         elif posted:
@@ -286,6 +290,10 @@ def _report_once(
         step = UPDATES if incident is not None and incident.status == OPEN else OPENS
     else:
         step = next_step(incident, facts, options.quiet_windows)
+        if step == UPDATES and incident is not None and incident.status == OPENING:
+            # Still opening after the wait: its run was this one (Lambda's retry of a run whose parent could not be
+            # posted) or died. This run opens it, so the thread gets its parent instead of parentless replies.
+            step = OPENS
     result.step = step
     if step == NOTHING:
         if window.payloads:  # unreadable lines: posted on their own

@@ -348,6 +348,7 @@ def _deliver(
             interval_minutes=settings.schedule_interval_minutes,
             mention=settings.critical_mention,
             quiet_hours=settings.quiet_hours,
+            top_n=settings.top_n,
         ),
         store=store,
         channel=channel,
