@@ -49,22 +49,18 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:*"]
   }
 
-  dynamic "statement" {
+  statement {
     # The delivery's one secret: the webhook URL's parameter, or the bot token's; never both.
-    for_each = local.webhook_delivery ? [local.webhook_parameter_arn] : []
-
-    content {
-      sid       = "ReadWebhookParameter"
-      actions   = ["ssm:GetParameter"]
-      resources = [statement.value]
-    }
+    sid       = "Read${local.delivery_secret.sid}Parameter"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.delivery_secret.arn]
   }
 
   dynamic "statement" {
-    for_each = local.webhook_delivery && var.webhook_parameter_kms_key_arn != null ? [var.webhook_parameter_kms_key_arn] : []
+    for_each = local.delivery_secret.kms_key_arn != null ? [local.delivery_secret.kms_key_arn] : []
 
     content {
-      sid       = "DecryptWebhookParameter"
+      sid       = "Decrypt${local.delivery_secret.sid}Parameter"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
 
@@ -78,40 +74,7 @@ data "aws_iam_policy_document" "this" {
       condition {
         test     = "StringEquals"
         variable = "kms:EncryptionContext:PARAMETER_ARN"
-        values   = [local.webhook_parameter_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.app_delivery ? [local.bot_token_parameter_arn] : []
-
-    content {
-      sid       = "ReadBotTokenParameter"
-      actions   = ["ssm:GetParameter"]
-      resources = [statement.value]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.app_delivery && var.bot_token_parameter_kms_key_arn != null ? [var.bot_token_parameter_kms_key_arn] : []
-
-    content {
-      sid       = "DecryptBotTokenParameter"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-
-      # Only for SSM, and only to decrypt this parameter.
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["ssm.${data.aws_region.current.id}.amazonaws.com"]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:EncryptionContext:PARAMETER_ARN"
-        values   = [local.bot_token_parameter_arn]
+        values   = [local.delivery_secret.arn]
       }
     }
   }

@@ -60,6 +60,17 @@ locals {
   bot_token_parameter_name   = !local.app_delivery ? "" : var.create_bot_token_parameter ? "/${var.name}/accesslog-notifier/slack-bot-token" : var.bot_token_parameter_name
   bot_token_parameter_arn    = "${local.arn_prefix}:ssm:${local.region_account}:parameter/${trimprefix(local.bot_token_parameter_name, "/")}"
 
+  # The delivery's one secret parameter, which the role may read (and decrypt with its key, when one is given).
+  delivery_secret = local.app_delivery ? {
+    sid         = "BotToken"
+    arn         = local.bot_token_parameter_arn
+    kms_key_arn = var.bot_token_parameter_kms_key_arn
+    } : {
+    sid         = "Webhook"
+    arn         = local.webhook_parameter_arn
+    kms_key_arn = var.webhook_parameter_kms_key_arn
+  }
+
   # The state table, created or given; "" without one (the function then keeps no state).
   state_table_name = var.create_state_table ? "${var.name}-accesslog-notifier-state" : var.state_table_name == null ? "" : var.state_table_name
   has_state_table  = local.state_table_name != ""

@@ -103,17 +103,37 @@ def test_the_url_is_in_no_plan_plan_file_output_or_state(
     assert parameter["Parameter"]["Type"] == "SecureString"
 
 
-def test_an_existing_parameter_is_read_not_written(
-    aws: dict[str, str], terraform_env: dict[str, str], tmp_path: Path
-) -> None:
-    body = """
-module "notifier" {
-  source                   = "REPO/modules/notifier"
-  name                     = "byo"
-  log_group_names          = ["/aws/apigateway/a-accesslog"]
+EXISTING_PARAMETER = {
+    "webhook": (
+        """
   create_webhook_parameter = false
   webhook_parameter_name   = "/team/slack-webhook"
+""",
+        {"WEBHOOK_PARAMETER_NAME": "/team/slack-webhook"},
+    ),
+    "app": (
+        """
+  slack_delivery             = "app"
+  slack_channel_id           = "C0SECRET12"
+  create_bot_token_parameter = false
+  bot_token_parameter_name   = "/team/slack-bot-token"
+""",
+        {"BOT_TOKEN_PARAMETER_NAME": "/team/slack-bot-token", "WEBHOOK_PARAMETER_NAME": ""},
+    ),
 }
+
+
+@pytest.mark.parametrize("delivery", sorted(EXISTING_PARAMETER))
+def test_an_existing_parameter_is_read_not_written(
+    delivery: str, aws: dict[str, str], terraform_env: dict[str, str], tmp_path: Path
+) -> None:
+    settings, expected = EXISTING_PARAMETER[delivery]
+    body = f"""
+module "notifier" {{
+  source          = "REPO/modules/notifier"
+  name            = "byo-{delivery}"
+  log_group_names = ["/aws/apigateway/a-accesslog"]
+{settings}}}
 """
     runner = scratch_runner(tmp_path, body, {**aws, **terraform_env})
     plan_file = tmp_path / "saved.tfplan"
@@ -125,7 +145,7 @@ module "notifier" {
     assert not any("aws_ssm_parameter" in address for address in created)
     [function] = [c for c in planned["resource_changes"] if c["address"] == "module.notifier.aws_lambda_function.this"]
     variables = function["change"]["after"]["environment"][0]["variables"]
-    assert variables["WEBHOOK_PARAMETER_NAME"] == "/team/slack-webhook"
+    assert {name: variables[name] for name in expected} == expected
 
 
 ################################################################################
@@ -226,30 +246,3 @@ def test_the_token_is_in_no_plan_plan_file_output_or_state(
     assert parameter["Parameter"]["Value"] == token
     assert parameter["Parameter"]["Type"] == "SecureString"
     assert json.loads(outputs)["environment"]["BOT_TOKEN_PARAMETER_NAME"] == "/app/accesslog-notifier/slack-bot-token"
-
-
-def test_an_existing_token_parameter_is_read_not_written(
-    aws: dict[str, str], terraform_env: dict[str, str], tmp_path: Path
-) -> None:
-    body = """
-module "notifier" {
-  source                     = "REPO/modules/notifier"
-  name                       = "byo-app"
-  log_group_names            = ["/aws/apigateway/a-accesslog"]
-  slack_delivery             = "app"
-  slack_channel_id           = "C0SECRET12"
-  create_bot_token_parameter = false
-  bot_token_parameter_name   = "/team/slack-bot-token"
-}
-"""
-    runner = scratch_runner(tmp_path, body, {**aws, **terraform_env})
-    plan_file = tmp_path / "saved.tfplan"
-
-    runner.plan(out=plan_file)
-    planned = json.loads(runner.show(plan_file))
-
-    created = {change["address"] for change in planned["resource_changes"] if "create" in change["change"]["actions"]}
-    assert not any("aws_ssm_parameter" in address for address in created)
-    [function] = [c for c in planned["resource_changes"] if c["address"] == "module.notifier.aws_lambda_function.this"]
-    variables = function["change"]["after"]["environment"][0]["variables"]
-    assert (variables["BOT_TOKEN_PARAMETER_NAME"], variables["WEBHOOK_PARAMETER_NAME"]) == ("/team/slack-bot-token", "")
