@@ -35,6 +35,7 @@ from apigw_devkit.lambda_events import scheduled_event, window_of
 from apigw_devkit.moto_server import MotoServer, aws_environment
 from apigw_devkit.slack_api import DEFAULT_CHANNEL, DEFAULT_TOKEN, SlackApiStandIn
 from apigw_devkit.slack_receiver import SlackReceiver
+from apigw_devkit.state_table import create_state_table
 
 REGION = "us-east-1"
 GROUP = "/aws/apigateway/orders-prod"
@@ -176,15 +177,7 @@ def run_hour(delivery: str, first_minute: int, secret: str, slack_api_url: str |
     from accesslog_notifier.handler import Dependencies, NotifierError, lambda_handler
 
     dynamodb = boto3.client("dynamodb")
-    dynamodb.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(dynamodb, TABLE)
     meter = Meter(peek=boto3.client("dynamodb"))
     dynamodb.meta.events.register("before-parameter-build.dynamodb.*", meter.before_call)
     logs = boto3.client("logs")

@@ -34,6 +34,7 @@ from apigw_devkit.moto_server import MotoServer, aws_environment
 from apigw_devkit.slack_api import DEFAULT_TOKEN as STANDIN_TOKEN
 from apigw_devkit.slack_api import SlackApiStandIn
 from apigw_devkit.slack_receiver import SlackReceiver
+from apigw_devkit.state_table import create_state_table
 from apigw_devkit.terraform import TerraformRunner
 from apigw_devkit.tfcli import terraform_environment
 
@@ -352,15 +353,7 @@ def step_incident_thread(state: DemoState) -> str:
     ssm, dynamodb, logs = boto3.client("ssm"), boto3.client("dynamodb"), boto3.client("logs")
     parameter_name = "/demo/accesslog-notifier/slack-bot-token"
     ssm.put_parameter(Name=parameter_name, Value=STANDIN_TOKEN, Type="SecureString", Overwrite=True)
-    dynamodb.create_table(
-        TableName=INCIDENT_TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(dynamodb, INCIDENT_TABLE)
     environment = state.function["Environment"]["Variables"]
     interval_s = int(environment["SCHEDULE_INTERVAL_MINUTES"]) * 60
     lag_s = int(environment.get("INGESTION_LAG_SECONDS") or 60)

@@ -18,6 +18,7 @@ from accesslog_notifier.handler import Dependencies, NotifierError, lambda_handl
 from accesslog_notifier.slack import urllib_post
 from accesslog_notifier.slack_api import api_post
 from apigw_devkit.lambda_events import scheduled_event, window_of
+from apigw_devkit.state_table import create_state_table as devkit_create_state_table
 
 from tests.support.fake_logs import InMemoryLogs
 from tests.support.notifier import FakeClock, access_line
@@ -32,15 +33,7 @@ INTERVAL_MS = 5 * MINUTE_MS
 
 def create_state_table(dynamodb: Any, name: str = TABLE) -> None:
     """The table as the notifier module creates it: pk/sk strings, on demand (TTL is AWS's, not needed here)."""
-    dynamodb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    devkit_create_state_table(dynamodb, name)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from accesslog_notifier.incident_messages import Muted, muted_summary, parent_me
 from accesslog_notifier.incidents import OPEN, OPENING, RESOLVED, Incident, WindowFacts, opened
 from accesslog_notifier.quiet import parse_quiet_window
 from accesslog_notifier.state import BUSY, NEW, StateStore, scope_of
+from apigw_devkit.state_table import create_state_table
 from boto3.dynamodb.types import TypeDeserializer
 from moto import mock_aws
 
@@ -59,15 +60,7 @@ def dynamodb() -> Iterator[Any]:
 def table(dynamodb: Any, request: pytest.FixtureRequest) -> str:
     """A table as the notifier module creates it (pk/sk strings, tests/support/incident_hour.py), for one test."""
     name = "state-" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:40]
-    dynamodb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_state_table(dynamodb, name)
     return name
 
 

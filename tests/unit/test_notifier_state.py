@@ -24,6 +24,7 @@ import pytest
 from accesslog_notifier.incident_messages import Muted
 from accesslog_notifier.incidents import OPEN, OPENING, RESOLVED, Incident
 from accesslog_notifier.state import BUSY, DONE, NEW, TAKEN, StateError, StateStore, _plain, scope_of
+from apigw_devkit.state_table import create_state_table
 from botocore.config import Config
 from moto import mock_aws
 
@@ -47,19 +48,6 @@ def dynamodb() -> Iterator[Any]:
             patch.delenv(name, raising=False)
         with mock_aws():
             yield boto3.client("dynamodb", region_name=REGION)
-
-
-def create_state_table(dynamodb: Any, name: str) -> None:
-    """The table as the notifier module creates it: pk/sk strings, on demand (tests/support/incident_hour.py)."""
-    dynamodb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
 
 
 @pytest.fixture
